@@ -1,0 +1,25 @@
+import type { EngineEvent } from '../../../../shared/engineEvents';
+
+/** One human-readable line per engine event, for terminals and logs. */
+export function describeEvent(e: EngineEvent): string {
+  switch (e.type) {
+    case 'sample':
+      return `sample   ${(e.usage * 100).toFixed(1)}% ${Math.round(e.sample.usedMiB)}/${Math.round(e.sample.totalMiB)} MiB`;
+    case 'level':
+      return `level    ${e.from} → ${e.to} at ${(e.usage * 100).toFixed(1)}%`;
+    case 'action':
+      return `action   ${e.name} (${e.level}) ${e.ms.toFixed(2)} ms${e.detail ? ` — ${e.detail}` : ''}`;
+    case 'placement':
+      return `place    ${e.model}: ${e.from ?? 'new'} → ${e.to} in ${e.ms.toFixed(1)} ms — ${e.reason}`;
+    case 'gpu-error':
+      return `gpu-err  ${e.kind} ${e.count}/${e.limit}${e.retriedOn ? `, retried on ${e.retriedOn}` : ''} — ${e.message}`;
+    case 'permanent-cpu':
+      return `cpu-pin  permanent CPU fallback ${e.on ? 'ON' : 'off'}`;
+    case 'refused':
+      return `refused  ${e.command}: ${e.reason}`;
+    case 'probe':
+      return `probe    ${e.ok ? 'recovered' : `FAILED: ${e.error ?? ''}`}`;
+    case 'report':
+      return `report\n${e.text}`;
+  }
+}

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import type { EngineStatus } from '../../../../shared/engineEvents';
+import { createOrtSessionFactory } from '../../models/ortSessionFactory';
+import { parseScenario } from '../../simulation/scenario';
+import { runScenario, type EndEvent, type TimedEvent } from '../../simulation/runScenario';
+import type { ParsedArgs } from '../main';
+import { UsageError } from '../usageError';
+import { describeEvent } from './describeEvent';
+
+export async function simulateCommand({ values, positionals }: ParsedArgs): Promise<number> {
+  const file = positionals[0];
+  if (file === undefined) throw new UsageError('simulate needs a scenario file: swictation simulate SCENARIO.json');
+  const scenario = parseScenario(await readJson(file));
+  if (!scenario.ok) throw new UsageError(`${file}: ${scenario.error}`);
+  const needsOrt = scenario.scenario.models.some((m) => m.path !== undefined);
+  const out = (e: TimedEvent | EndEvent) => {
+    if (e.type === 'sample' && values['samples'] !== true) return;
+    process.stdout.write(values['json'] === true ? `${JSON.stringify(e)}\n` : `${describeLine(e)}\n`);
+  };
+  await runScenario(scenario.scenario, {
+    emit: out,
+    realtime: values['realtime'] === true,
+    realFactory: needsOrt ? createOrtSessionFactory({ gpuEp: null }) : null,
+  });
+  return 0;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function describeLine(e: TimedEvent | EndEvent): string {
+  const t = `${(e.tMs / 1000).toFixed(3).padStart(8)}s`;
+  if (e.type === 'end') return `${t}  end      ${summarize(e.status)}; requests ${JSON.stringify(e.requests)}`;
+  return `${t}  ${describeEvent(e)}`;
+}
+
+function summarize(s: EngineStatus): string {
+  const models = s.models.map((m) => `${m.id}@${m.device}`).join(' ');
+  return `${s.level} ${(s.usage * 100).toFixed(1)}% ${models} errors ${s.gpuErrors.count}/${s.gpuErrors.limit}${s.permanentCpu ? ' PERMANENT-CPU' : ''}`;
+}

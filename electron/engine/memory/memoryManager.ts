@@ -1,0 +1,398 @@
+import type { EngineEvent, EngineStatus } from '../../../shared/engineEvents';
+import { usageOf, type GpuSample } from '../../../shared/gpuSample';
+import {
+  INITIAL_POLICY_STATE,
+  restoreDwellElapsed,
+  stepPolicy,
+  type Level,
+  type PolicyState,
+} from '../../../shared/pressurePolicy';
+import { checkAdmission, checkRestore, type Verdict } from '../../../shared/restorePolicy';
+import type { MemorySettings } from '../../../shared/settings';
+import { classifyGpuError, type GpuErrorKind } from '../models/gpuErrors';
+import type { ModelHost, ModelView } from '../models/modelHost';
+import type { ModelSpec } from '../models/session';
+import type { Clock } from '../runtime/clock';
+import { cleanupAggressive, cleanupLight } from './cleanup';
+import { formatStatusReport } from './statusReport';
+
+export type LevelCallbackName = 'normal' | 'warning' | 'critical' | 'emergency' | 'emergency_shutdown';
+export type LevelCallback = (status: EngineStatus) => void;
+
+export interface MemoryManagerDeps {
+  settings: MemorySettings;
+  host: ModelHost;
+  clock: Clock;
+  /** Whether a GPU execution provider exists at all. */
+  gpuAvailable: boolean;
+  probeKind: string;
+  /** Ask the monitor for a reading now (confirms a spike before an offload). */
+  requestSample: () => void;
+  emit: (event: EngineEvent) => void;
+}
+
+export interface CommandResult {
+  ok: boolean;
+  /** Why it could not (fully) succeed, one sentence per model. */
+  reasons: string[];
+  moved: string[];
+}
+
+const RESTORE_BACKOFF_MS = { first: 5_000, max: 300_000 };
+
+/**
+ * The heart: turns GPU readings into levels (through the pure pressure policy) and levels into
+ * actions on the models, recovers from GPU errors, and restores models when memory frees up.
+ * Actions and model moves are serialized on one queue.
+ */
+export class MemoryManager {
+  private settings: MemorySettings;
+  private policy: PolicyState = INITIAL_POLICY_STATE;
+  private lastSample: GpuSample | null = null;
+  private probeError: string | null = null;
+  private gpuErrorCount = 0;
+  private permanentCpu = false;
+  private pinnedByUser = false;
+  private restoreBackoffMs = 0;
+  private restoreNotBeforeMs = 0;
+  private restoring = false;
+  private work: Promise<unknown> = Promise.resolve();
+  private readonly callbacks = new Map<LevelCallbackName, LevelCallback[]>();
+
+  constructor(private readonly deps: MemoryManagerDeps) {
+    this.settings = deps.settings;
+  }
+
+  get level(): Level {
+    return this.policy.level;
+  }
+
+  on(name: LevelCallbackName, cb: LevelCallback): void {
+    this.callbacks.set(name, [...(this.callbacks.get(name) ?? []), cb]);
+  }
+
+  settingsSnapshot(): MemorySettings {
+    return this.settings;
+  }
+
+  updateSettings(settings: MemorySettings): void {
+    this.settings = settings;
+  }
+
+  /** Everything queued so far has finished. */
+  async idle(): Promise<void> {
+    let seen: Promise<unknown> | null = null;
+    while (seen !== this.work) {
+      seen = this.work;
+      await seen;
+      await this.deps.host.idle();
+    }
+  }
+
+  /**
+   * Load a model where it belongs: on the GPU if it prefers it and admission passes
+   * (free − estimate ≥ headroom), else on the CPU with the reason kept for the UI.
+   */
+  load(spec: ModelSpec): Promise<void> {
+    return this.enqueue(async () => {
+      const { device, reason } = this.placementFor(spec);
+      if (device === 'cpu') return this.deps.host.add(spec, 'cpu', reason);
+      try {
+        await this.deps.host.add(spec, 'gpu', reason);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const kind = classifyGpuError(message);
+        if (kind === 'not-gpu') throw error;
+        this.recordGpuError(kind, message, spec.id, 'cpu');
+        await this.deps.host.add(spec, 'cpu', `GPU load failed (${kind}): ${message.split('\n')[0] ?? ''}`);
+      }
+    });
+  }
+
+  private placementFor(spec: ModelSpec): { device: 'gpu' | 'cpu'; reason: string } {
+    if (spec.prefer === 'cpu') return { device: 'cpu', reason: `${spec.role} runs best on the CPU` };
+    if (this.settings.devicePreference === 'cpu') return { device: 'cpu', reason: 'device preference is CPU' };
+    if (!this.deps.gpuAvailable) return { device: 'cpu', reason: 'no GPU execution provider is available' };
+    if (this.permanentCpu) return { device: 'cpu', reason: 'permanent CPU fallback after repeated GPU errors' };
+    const s = this.lastSample;
+    if (!s) return { device: 'gpu', reason: 'prefers the GPU (memory not readable; loading without admission)' };
+    const admitted = checkAdmission({
+      modelId: spec.id,
+      neededMiB: spec.sizeMiB,
+      freeMiB: s.freeMiB,
+      headroomMiB: this.settings.headroomMiB,
+    });
+    if (!admitted.ok) return { device: 'cpu', reason: `admission: ${admitted.reason}` };
+    return { device: 'gpu', reason: `prefers the GPU; ${Math.round(s.freeMiB)} MiB free` };
+  }
+
+  onSample(sample: GpuSample): void {
+    const usage = usageOf(sample);
+    this.lastSample = sample;
+    this.deps.emit({ type: 'sample', sample, usage });
+    if (this.probeError !== null) {
+      this.probeError = null;
+      this.deps.emit({ type: 'probe', ok: true });
+    }
+    const step = stepPolicy(this.policy, usage, sample.atMs, this.settings);
+    this.policy = step.state;
+    for (const d of step.decisions) {
+      if (d.kind === 'level') this.enterLevel(d.from, d.to, d.usage);
+      else if (d.kind === 'actions') this.enqueue(() => this.runActions(d.level));
+      else this.deps.requestSample();
+    }
+    this.maybeAutoRestore();
+  }
+
+  onProbeError(message: string): void {
+    const first = this.probeError === null;
+    this.probeError = message;
+    if (first) this.deps.emit({ type: 'probe', ok: false, error: message });
+  }
+
+  /** A GPU error seen by a run (retried on the CPU) or reported by the device itself. */
+  recordGpuError(kind: GpuErrorKind, message: string, model: string | null, retriedOn: 'cpu' | null): void {
+    this.gpuErrorCount++;
+    const limit = this.settings.gpuErrorLimit;
+    this.deps.emit({ type: 'gpu-error', kind, count: this.gpuErrorCount, limit, retriedOn, model, message });
+    if (this.gpuErrorCount >= limit && !this.permanentCpu) {
+      this.permanentCpu = true;
+      this.deps.emit({ type: 'permanent-cpu', on: true });
+      this.fire('emergency_shutdown');
+      this.enqueue(() => this.offloadAll(`permanent CPU fallback after ${this.gpuErrorCount} GPU errors`));
+    }
+  }
+
+  /**
+   * The user's Restore to GPU. If at least one model makes it back, the GPU error strikes, the
+   * permanent CPU fallback and any user pin are cleared; a refused restore changes nothing.
+   */
+  restore(): Promise<CommandResult> {
+    return this.enqueue(async () => {
+      const result = await this.restoreAll('manual');
+      if (result.moved.length > 0) this.clearStrikes();
+      return result;
+    });
+  }
+
+  private clearStrikes(): void {
+    if (this.permanentCpu) this.deps.emit({ type: 'permanent-cpu', on: false });
+    this.permanentCpu = false;
+    this.pinnedByUser = false;
+    this.gpuErrorCount = 0;
+    this.restoreBackoffMs = 0;
+    this.restoreNotBeforeMs = 0;
+  }
+
+  /** The user's Offload to CPU: moves everything off the GPU and keeps it there until Restore. */
+  offload(): Promise<CommandResult> {
+    const onGpu = this.deps.host.views().filter((m) => m.device === 'gpu');
+    if (onGpu.length === 0) return Promise.resolve(this.refuse('offload', ['no model is on the GPU']));
+    this.pinnedByUser = true;
+    return this.enqueue(async () => {
+      const moved = await this.offloadAll('offloaded by the user');
+      return { ok: true, reasons: [], moved };
+    });
+  }
+
+  status(): EngineStatus {
+    const s = this.lastSample;
+    return {
+      level: this.policy.level,
+      usage: s ? usageOf(s) : 0,
+      totalMiB: s?.totalMiB ?? 0,
+      usedMiB: s?.usedMiB ?? 0,
+      freeMiB: s?.freeMiB ?? 0,
+      reservedMiB: s?.reservedMiB ?? null,
+      gpu: s ? { ...s.gpu } : null,
+      probe: { kind: this.deps.probeKind, ok: this.probeError === null, ...errorField(this.probeError) },
+      models: this.deps.host.views().map((m) => ({
+        id: m.id,
+        role: m.role,
+        device: m.device,
+        ep: m.ep,
+        vramMiB: m.vramMiB,
+        estimateMiB: m.estimateMiB,
+        reason: m.reason,
+        movedAtMs: m.movedAtMs,
+      })),
+      gpuErrors: { count: this.gpuErrorCount, limit: this.settings.gpuErrorLimit },
+      permanentCpu: this.permanentCpu,
+      pinnedByUser: this.pinnedByUser,
+      lastSampleAtMs: s?.atMs ?? null,
+    };
+  }
+
+  /** Why Restore to GPU would not succeed now, or null if it would (the UI disables the button). */
+  restoreBlocker(): string | null {
+    const candidates = this.restoreCandidates();
+    if (candidates.length === 0) return 'every model that prefers the GPU is already on it';
+    const verdicts = candidates.map((m) => this.restoreVerdict(m, 'manual'));
+    const firstOk = verdicts.find((v) => v.ok);
+    if (firstOk) return null;
+    return verdicts.map((v) => (v.ok ? '' : v.reason)).join('; ');
+  }
+
+  report(): string {
+    const text = formatStatusReport(this.status());
+    this.deps.emit({ type: 'report', text });
+    return text;
+  }
+
+  private enterLevel(from: Level, to: Level, usage: number): void {
+    this.deps.emit({ type: 'level', from, to, usage });
+    if (to === 'NORMAL') this.enqueue(() => this.dropStandbys());
+    this.fire(to.toLowerCase() as LevelCallbackName);
+  }
+
+  private fire(name: LevelCallbackName): void {
+    const status = this.status();
+    for (const cb of this.callbacks.get(name) ?? []) {
+      try {
+        cb(status);
+      } catch (error) {
+        // A faulty listener must not stop memory protection.
+        this.deps.emit({ type: 'refused', command: `callback ${name}`, reason: String(error) });
+      }
+    }
+  }
+
+  private async runActions(level: Level): Promise<void> {
+    if (level === 'WARNING') {
+      const ms = cleanupLight();
+      this.deps.emit({ type: 'action', name: 'light-cleanup', level, ms });
+    } else if (level === 'CRITICAL') {
+      const ms = cleanupAggressive();
+      this.deps.emit({ type: 'action', name: 'aggressive-cleanup', level, ms });
+      void this.prewarmStandbys(level);
+    } else if (level === 'EMERGENCY') {
+      const started = performance.now();
+      const moved = await this.offloadAll(`EMERGENCY: GPU usage ${pctOf(this.lastSample)}`);
+      const detail = moved.length ? `moved ${moved.join(', ')} to the CPU` : 'nothing left on the GPU';
+      this.deps.emit({ type: 'action', name: 'offload', level, ms: performance.now() - started, detail });
+    }
+  }
+
+  /** Runs beside the queue: the standby is built in the background while the GPU session serves. */
+  private async prewarmStandbys(level: Level): Promise<void> {
+    const started = performance.now();
+    const onGpu = this.deps.host.views().filter((m) => m.device === 'gpu' && !m.standby);
+    if (onGpu.length === 0) return;
+    const results = await Promise.allSettled(onGpu.map((m) => this.deps.host.prewarmCpuStandby(m.id)));
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    const detail = `${onGpu.length - failed} CPU standby ready${failed ? `, ${failed} failed` : ''}`;
+    this.deps.emit({ type: 'action', name: 'prewarm-standby', level, ms: performance.now() - started, detail });
+  }
+
+  private async dropStandbys(): Promise<void> {
+    const withStandby = this.deps.host.views().filter((m) => m.standby);
+    if (withStandby.length === 0) return;
+    const started = performance.now();
+    await Promise.all(withStandby.map((m) => this.deps.host.dropStandby(m.id)));
+    this.deps.emit({ type: 'action', name: 'drop-standby', level: 'NORMAL', ms: performance.now() - started });
+  }
+
+  private async offloadAll(reason: string): Promise<string[]> {
+    const onGpu = this.deps.host.views().filter((m) => m.device === 'gpu');
+    const results = await Promise.allSettled(onGpu.map((m) => this.deps.host.move(m.id, 'cpu', reason)));
+    return onGpu.filter((_, i) => results[i]?.status === 'fulfilled').map((m) => m.id);
+  }
+
+  private restoreCandidates(): ModelView[] {
+    if (this.settings.devicePreference === 'cpu') return [];
+    return this.deps.host.views().filter((m) => m.device === 'cpu' && m.prefer === 'gpu');
+  }
+
+  private restoreVerdict(m: ModelView, trigger: 'auto' | 'manual'): Verdict {
+    const s = this.lastSample;
+    if (!s) return { ok: false, reason: this.probeError ?? 'no GPU reading yet' };
+    return checkRestore({
+      trigger,
+      modelId: m.id,
+      neededMiB: m.estimateMiB,
+      freeMiB: s.freeMiB,
+      usedMiB: s.usedMiB,
+      totalMiB: s.totalMiB,
+      headroomMiB: this.settings.headroomMiB,
+      thresholds: this.settings.thresholds,
+      level: this.policy.level,
+      dwellElapsed: restoreDwellElapsed(this.policy, s.atMs, this.settings),
+      inFlight: this.deps.host.inFlight() > 0,
+      permanentCpu: this.permanentCpu || this.pinnedByUser,
+      gpuAvailable: this.deps.gpuAvailable,
+      backoffRemainingMs: Math.max(0, this.restoreNotBeforeMs - this.deps.clock.now()),
+    });
+  }
+
+  private maybeAutoRestore(): void {
+    if (this.restoring || this.probeError !== null) return;
+    const ready = this.restoreCandidates().filter((m) => this.restoreVerdict(m, 'auto').ok);
+    if (ready.length === 0) return;
+    this.restoring = true;
+    void this.enqueue(() => this.restoreAll('auto')).finally(() => (this.restoring = false));
+  }
+
+  /** One model at a time, re-checking the fit after each (each load changes free memory). */
+  private async restoreAll(trigger: 'auto' | 'manual'): Promise<CommandResult> {
+    const result: CommandResult = { ok: true, reasons: [], moved: [] };
+    const candidates = this.restoreCandidates();
+    if (candidates.length === 0 && trigger === 'manual') {
+      return this.refuse('restore', ['every model that prefers the GPU is already on it']);
+    }
+    for (const m of candidates) {
+      const verdict = this.restoreVerdict(m, trigger);
+      if (!verdict.ok) {
+        result.reasons.push(verdict.reason);
+        continue;
+      }
+      await this.restoreOne(m, trigger, result);
+      if (this.lastSample) this.lastSample = { ...this.lastSample, ...this.projectLoad(m.estimateMiB) };
+    }
+    if (result.moved.length === 0 && result.reasons.length > 0) {
+      result.ok = false;
+      if (trigger === 'manual') for (const r of result.reasons) this.deps.emit({ type: 'refused', command: 'restore', reason: r });
+    }
+    return result;
+  }
+
+  private async restoreOne(m: ModelView, trigger: 'auto' | 'manual', result: CommandResult): Promise<void> {
+    const why = trigger === 'manual' ? 'restored by the user' : `memory recovered (GPU usage ${pctOf(this.lastSample)})`;
+    try {
+      await this.deps.host.move(m.id, 'gpu', why);
+      result.moved.push(m.id);
+      this.restoreBackoffMs = 0;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      result.reasons.push(`${m.id} could not be loaded on the GPU: ${message}`);
+      this.restoreBackoffMs = Math.min(RESTORE_BACKOFF_MS.max, (this.restoreBackoffMs || RESTORE_BACKOFF_MS.first / 2) * 2);
+      this.restoreNotBeforeMs = this.deps.clock.now() + this.restoreBackoffMs;
+      const kind = classifyGpuError(message);
+      if (kind !== 'not-gpu') this.recordGpuError(kind, message, m.id, null);
+    }
+  }
+
+  /** Until the next reading, count a just-loaded model against free memory. */
+  private projectLoad(mib: number): Pick<GpuSample, 'usedMiB' | 'freeMiB'> {
+    const s = this.lastSample as GpuSample;
+    return { usedMiB: s.usedMiB + mib, freeMiB: Math.max(0, s.freeMiB - mib) };
+  }
+
+  private refuse(command: string, reasons: string[]): CommandResult {
+    for (const reason of reasons) this.deps.emit({ type: 'refused', command, reason });
+    return { ok: false, reasons, moved: [] };
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.work.then(task);
+    this.work = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function pctOf(s: GpuSample | null): string {
+  return s ? `${(usageOf(s) * 100).toFixed(1)}%` : 'unknown';
+}
+
+function errorField(error: string | null): { error?: string } {
+  return error === null ? {} : { error };
+}

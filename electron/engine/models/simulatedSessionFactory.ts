@@ -1,0 +1,44 @@
+import type { SimulatedGpu } from '../memory/simulatedGpu';
+import type { Device, Feeds, ModelSpec, Outputs, SessionFactory, SessionHandle } from './session';
+
+/**
+ * Sessions on the simulated GPU. A model without a file is a stand-in whose runs are instant;
+ * a model with a file runs for real through `real` (onnxruntime on the CPU) while its GPU
+ * placement is accounted in simulated VRAM.
+ */
+export function createSimulatedSessionFactory(gpu: SimulatedGpu, real: SessionFactory | null): SessionFactory {
+  return {
+    async create(model: ModelSpec, device: Device): Promise<SessionHandle> {
+      const inner = model.path && real ? await real.create(model, 'cpu') : null;
+      const allocation = device === 'gpu' ? allocateOrRelease(gpu, model, inner) : null;
+      let released = false;
+      return {
+        device,
+        ep: device === 'gpu' ? 'simulated-gpu' : 'cpu',
+        async run(feeds: Feeds): Promise<Outputs> {
+          if (released) throw new Error('Session already disposed.');
+          if (device === 'gpu') {
+            const injected = gpu.takeInjectedError();
+            if (injected !== null) throw new Error(injected);
+          }
+          return inner ? inner.run(feeds) : {};
+        },
+        async release(): Promise<void> {
+          if (released) return;
+          released = true;
+          if (allocation !== null) gpu.free(allocation);
+          await inner?.release();
+        },
+      };
+    },
+  };
+}
+
+function allocateOrRelease(gpu: SimulatedGpu, model: ModelSpec, inner: SessionHandle | null): number {
+  try {
+    return gpu.allocate(model.id, model.sizeMiB);
+  } catch (error) {
+    void inner?.release();
+    throw error;
+  }
+}

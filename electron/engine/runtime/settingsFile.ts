@@ -1,0 +1,85 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_SETTINGS, validateSettings, type Settings } from '../../../shared/settings';
+
+export interface SettingsProblem {
+  message: string;
+  /** Where the unreadable file was moved: it is kept, never overwritten. */
+  keptAs: string | null;
+}
+
+export interface LoadedSettings {
+  settings: Settings;
+  path: string;
+  problem: SettingsProblem | null;
+}
+
+/**
+ * Read settings.json. A missing file means defaults; a corrupt or invalid one also means
+ * defaults, and the file is moved aside (settings.json.corrupt-<time>) so nothing the user wrote is lost.
+ */
+export async function loadSettings(file: string): Promise<LoadedSettings> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return { settings: DEFAULT_SETTINGS, path: file, problem: null };
+    return { settings: DEFAULT_SETTINGS, path: file, problem: { message: `cannot read ${file}: ${String(error)}`, keptAs: null } };
+  }
+  const problem = parseProblem(text);
+  if (problem === null) {
+    const result = validateSettings(JSON.parse(text));
+    if (result.ok) return { settings: result.settings, path: file, problem: null };
+  }
+  const why = problem ?? `invalid settings: ${invalidReasons(text)}`;
+  const keptAs = await moveAside(file);
+  return {
+    settings: DEFAULT_SETTINGS,
+    path: file,
+    problem: { message: `${file} could not be used (${why}); using defaults`, keptAs },
+  };
+}
+
+/** Write atomically: a crash mid-write leaves the old file, never half a file. */
+export async function saveSettings(file: string, settings: Settings): Promise<void> {
+  const checked = validateSettings(settings);
+  if (!checked.ok) throw new Error(`refusing to save invalid settings: ${checked.errors.join('; ')}`);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const handle = await fs.open(tmp, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify(checked.settings, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(tmp, file);
+}
+
+function parseProblem(text: string): string | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (error) {
+    return `not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function invalidReasons(text: string): string {
+  const result = validateSettings(JSON.parse(text));
+  return result.ok ? '' : result.errors.join('; ');
+}
+
+async function moveAside(file: string): Promise<string | null> {
+  const target = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await fs.rename(file, target);
+    return target;
+  } catch {
+    return null; // read-only folder: the file stays where it is, still untouched
+  }
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}

@@ -1,0 +1,88 @@
+import { levelRank, type Level } from './pressurePolicy';
+import type { Thresholds } from './settings';
+
+/** Pure admission and restore rules. Every refusal is a sentence a user can act on. */
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+export interface AdmissionInput {
+  modelId: string;
+  /** Measured VRAM of this model on this GPU, else its weight-size estimate. */
+  neededMiB: number;
+  freeMiB: number;
+  headroomMiB: number;
+}
+
+/** A GPU load is admitted only if the headroom remains free afterwards. */
+export function checkAdmission(a: AdmissionInput): Verdict {
+  if (a.freeMiB - a.neededMiB >= a.headroomMiB) return { ok: true };
+  const headroom = a.headroomMiB > 0 ? ` plus ${mib(a.headroomMiB)} headroom` : '';
+  return {
+    ok: false,
+    reason: `${a.modelId} needs ~${mib(a.neededMiB)} on the GPU${headroom}, ${mib(a.freeMiB)} free`,
+  };
+}
+
+export interface RestoreInput extends AdmissionInput {
+  trigger: 'auto' | 'manual';
+  level: Level;
+  usedMiB: number;
+  totalMiB: number;
+  thresholds: Thresholds;
+  /** Usage has stayed at or below the restore threshold for the recovery dwell. */
+  dwellElapsed: boolean;
+  /** An utterance is being transcribed right now. */
+  inFlight: boolean;
+  permanentCpu: boolean;
+  gpuAvailable: boolean;
+  /** A failed restore backs off: no automatic retry before this time. */
+  backoffRemainingMs: number;
+}
+
+export function checkRestore(r: RestoreInput): Verdict {
+  if (!r.gpuAvailable) return { ok: false, reason: 'no GPU execution provider is available' };
+  if (r.trigger === 'auto') {
+    const auto = checkAutomaticOnly(r);
+    if (!auto.ok) return auto;
+  } else if (r.level === 'EMERGENCY') {
+    return { ok: false, reason: `GPU memory is at EMERGENCY (${pct(r.usedMiB / r.totalMiB)} used)` };
+  }
+  const admitted = checkAdmission(r);
+  if (!admitted.ok) return admitted;
+  return checkProjection(r);
+}
+
+function checkAutomaticOnly(r: RestoreInput): Verdict {
+  if (r.permanentCpu) return { ok: false, reason: 'permanent CPU fallback after repeated GPU errors' };
+  if (levelRank(r.level) > levelRank('NORMAL')) return { ok: false, reason: `memory level is ${r.level}` };
+  if (!r.dwellElapsed) {
+    return { ok: false, reason: `usage has not stayed at or below ${pct(r.thresholds.restore)} for the dwell` };
+  }
+  if (r.inFlight) return { ok: false, reason: 'an utterance is being transcribed' };
+  if (r.backoffRemainingMs > 0) {
+    return { ok: false, reason: `backing off ${Math.ceil(r.backoffRemainingMs / 1000)} s after a failed restore` };
+  }
+  return { ok: true };
+}
+
+/**
+ * Automatic restores must leave usage below WARNING (or they would trigger cleanup at once);
+ * a manual one only below EMERGENCY (or it would be offloaded again immediately).
+ */
+function checkProjection(r: RestoreInput): Verdict {
+  const limitName = r.trigger === 'auto' ? 'warning' : 'emergency';
+  const limit = r.thresholds[limitName];
+  const projected = (r.usedMiB + r.neededMiB) / r.totalMiB;
+  if (projected < limit) return { ok: true };
+  return {
+    ok: false,
+    reason: `loading ${r.modelId} (~${mib(r.neededMiB)}) would take the GPU to ${pct(projected)}, at or above the ${limitName} threshold ${pct(limit)}`,
+  };
+}
+
+export function mib(n: number): string {
+  return `${Math.round(n)} MiB`;
+}
+
+export function pct(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * The user's settings: one schema gives the defaults, the validation and the messages.
+ * Messages name the field in words a user reads in the settings window and on the CLI.
+ */
+export const LEVEL_THRESHOLD_NAMES = ['restore', 'warning', 'critical', 'emergency'] as const;
+export type ThresholdName = (typeof LEVEL_THRESHOLD_NAMES)[number];
+
+const fraction = (label: string) =>
+  z
+    .number({ error: `${label} must be a number` })
+    .gt(0, { error: `${label} must be above 0` })
+    .lt(1, { error: `${label} must be below 1` });
+
+export const thresholdsSchema = z
+  .object({
+    warning: fraction('warning threshold').default(0.8),
+    critical: fraction('critical threshold').default(0.9),
+    emergency: fraction('emergency threshold').default(0.95),
+    restore: fraction('restore threshold').default(0.6),
+  })
+  .superRefine((t, ctx) => {
+    for (let i = 0; i + 1 < LEVEL_THRESHOLD_NAMES.length; i++) {
+      const lower = LEVEL_THRESHOLD_NAMES[i] as ThresholdName;
+      const upper = LEVEL_THRESHOLD_NAMES[i + 1] as ThresholdName;
+      if (!(t[lower] < t[upper])) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [lower],
+          message: `${lower} threshold ${fmt(t[lower])} must be below ${upper} ${fmt(t[upper])}`,
+        });
+      }
+    }
+  });
+
+/** 0.9 → "0.90", 0.955 → "0.955": thresholds read like the settings window shows them. */
+function fmt(n: number): string {
+  const decimals = (String(n).split('.')[1] ?? '').length;
+  return n.toFixed(Math.min(4, Math.max(2, decimals)));
+}
+
+const ms = (label: string, min: number, max: number, def: number) =>
+  z
+    .number({ error: `${label} must be a number of milliseconds` })
+    .int({ error: `${label} must be a whole number of milliseconds` })
+    .min(min, { error: `${label} must be at least ${min} ms` })
+    .max(max, { error: `${label} must be at most ${max} ms` })
+    .default(def);
+
+export const memorySettingsSchema = z.object({
+  thresholds: thresholdsSchema.default({ warning: 0.8, critical: 0.9, emergency: 0.95, restore: 0.6 }),
+  /** Usage must fall this far below a threshold before the level drops (hysteresis). */
+  hysteresis: z
+    .number({ error: 'hysteresis must be a number' })
+    .min(0, { error: 'hysteresis must be at least 0' })
+    .max(0.2, { error: 'hysteresis must be at most 0.2' })
+    .default(0.02),
+  intervalMs: ms('sampling interval', 20, 60_000, 2000),
+  recoveryDwellMs: ms('recovery dwell', 0, 600_000, 10_000),
+  cooldownMs: ms('action cooldown', 0, 600_000, 30_000),
+  reportIntervalMs: ms('status report interval', 1000, 86_400_000, 300_000),
+  gpuErrorLimit: z
+    .number({ error: 'GPU error limit must be a number' })
+    .int({ error: 'GPU error limit must be a whole number' })
+    .min(1, { error: 'GPU error limit must be at least 1' })
+    .max(100, { error: 'GPU error limit must be at most 100' })
+    .default(3),
+  /** Free VRAM that must remain after a GPU load (admission control). */
+  headroomMiB: z
+    .number({ error: 'GPU headroom must be a number' })
+    .min(0, { error: 'GPU headroom must be at least 0 MiB' })
+    .default(256),
+  /** Which GPU to watch and use: an index ("0") or a UUID; empty = the first. */
+  gpu: z.string({ error: 'GPU must be an index or a UUID' }).default(''),
+  devicePreference: z
+    .enum(['auto', 'gpu', 'cpu'], { error: 'device preference must be auto, gpu or cpu' })
+    .default('auto'),
+});
+
+export const settingsSchema = z.object({
+  version: z.literal(1).default(1),
+  memory: memorySettingsSchema.default(() => memorySettingsSchema.parse({})),
+});
+
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+export type MemorySettings = z.infer<typeof memorySettingsSchema>;
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+export type SettingsResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
+
+/** Validate untrusted settings; every error message names its field. */
+export function validateSettings(input: unknown): SettingsResult {
+  const result = settingsSchema.safeParse(input);
+  if (result.success) return { ok: true, settings: result.data };
+  return { ok: false, errors: result.error.issues.map((i) => i.message) };
+}
+
+/** Validate a memory-settings block alone (scenarios and the CLI give only this part). */
+export function validateMemorySettings(
+  input: unknown,
+): { ok: true; settings: MemorySettings } | { ok: false; errors: string[] } {
+  const result = memorySettingsSchema.safeParse(input);
+  if (result.success) return { ok: true, settings: result.data };
+  return { ok: false, errors: result.error.issues.map((i) => i.message) };
+}
