@@ -15,7 +15,9 @@ const upperLayers = (layers) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'bench/results/**', '.device-bundle/**', 'test/fixtures/**/*.js'] },
+  {
+    ignores: ['node_modules/**', 'out/**', 'bench/results/**', '.device-bundle/**', 'test/fixtures/**/*.js'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -24,9 +26,13 @@ export default tseslint.config(
       globals: { ...globals.node },
     },
     rules: {
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
     },
   },
   {
@@ -38,7 +44,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [electronOnly], patterns: [nodeBuiltins, upperLayers(['**/electron/**', '**/renderer/**'])] },
+        {
+          paths: [electronOnly],
+          patterns: [nodeBuiltins, upperLayers(['**/electron/**', '**/renderer/**'])],
+        },
       ],
       'no-restricted-globals': ['error', 'process', 'Buffer', 'require', 'window', 'document'],
     },

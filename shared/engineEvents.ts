@@ -1,56 +1,113 @@
+import { z } from 'zod';
 import type { GpuSample } from './gpuSample';
-import type { Level } from './pressurePolicy';
+import { LEVELS } from './pressurePolicy';
 
-/** What the engine tells the world: the CLI prints these, the UI draws them, tests assert on them. */
-export type DeviceName = 'gpu' | 'cpu';
+/**
+ * What the engine tells the world: the CLI prints these, the UI draws them, tests assert on them.
+ * Schemas, not just types: every receiver validates what arrives.
+ */
+const level = z.enum(LEVELS);
+const device = z.enum(['gpu', 'cpu']);
+export type DeviceName = z.infer<typeof device>;
 
-export interface ModelStatus {
-  id: string;
-  role: string;
-  device: DeviceName;
-  ep: string;
-  vramMiB: number;
-  estimateMiB: number;
-  reason: string;
-  movedAtMs: number;
-}
+export const gpuSampleSchema = z.object({
+  atMs: z.number(),
+  gpu: z.object({
+    index: z.number().int(),
+    uuid: z.string(),
+    name: z.string(),
+    vendor: z.enum(['nvidia', 'amd', 'simulated']),
+  }),
+  totalMiB: z.number(),
+  freeMiB: z.number(),
+  usedMiB: z.number(),
+  reservedMiB: z.number().nullable(),
+  processMiB: z.number().nullable(),
+  topProcesses: z.array(
+    z.object({ pid: z.number().int(), name: z.string(), usedMiB: z.number().nullable() }),
+  ),
+});
 
-export interface EngineStatus {
-  level: Level;
-  usage: number;
-  totalMiB: number;
-  usedMiB: number;
-  freeMiB: number;
-  reservedMiB: number | null;
-  gpu: { name: string; index: number; uuid: string; vendor: string } | null;
-  probe: { kind: string; ok: boolean; error?: string };
-  models: ModelStatus[];
-  gpuErrors: { count: number; limit: number };
-  permanentCpu: boolean;
+export const modelStatusSchema = z.object({
+  id: z.string(),
+  role: z.string(),
+  device,
+  ep: z.string(),
+  vramMiB: z.number(),
+  estimateMiB: z.number(),
+  reason: z.string(),
+  movedAtMs: z.number(),
+});
+export type ModelStatus = z.infer<typeof modelStatusSchema>;
+
+export const engineStatusSchema = z.object({
+  level,
+  usage: z.number(),
+  totalMiB: z.number(),
+  usedMiB: z.number(),
+  freeMiB: z.number(),
+  reservedMiB: z.number().nullable(),
+  gpu: z.object({ name: z.string(), index: z.number(), uuid: z.string(), vendor: z.string() }).nullable(),
+  probe: z.object({ kind: z.string(), ok: z.boolean(), error: z.string().optional() }),
+  models: z.array(modelStatusSchema),
+  gpuErrors: z.object({ count: z.number().int(), limit: z.number().int() }),
+  permanentCpu: z.boolean(),
   /** The user pressed Offload to CPU: no automatic restore until they press Restore. */
-  pinnedByUser: boolean;
-  lastSampleAtMs: number | null;
-}
+  pinnedByUser: z.boolean(),
+  /** Why Restore to GPU cannot succeed now (the UI disables the button with it), or null. */
+  restoreBlocker: z.string().nullable(),
+  lastSampleAtMs: z.number().nullable(),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
-export type ActionName = 'light-cleanup' | 'aggressive-cleanup' | 'prewarm-standby' | 'offload' | 'drop-standby';
+export const ACTION_NAMES = [
+  'light-cleanup',
+  'aggressive-cleanup',
+  'prewarm-standby',
+  'offload',
+  'drop-standby',
+] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
 
-export type EngineEvent =
-  | { type: 'sample'; sample: GpuSample; usage: number }
-  | { type: 'level'; from: Level; to: Level; usage: number }
-  | { type: 'action'; name: ActionName; level: Level; ms: number; detail?: string }
-  | { type: 'placement'; model: string; from: DeviceName | null; to: DeviceName; reason: string; ms: number }
-  | {
-      type: 'gpu-error';
-      kind: string;
-      count: number;
-      limit: number;
-      retriedOn: DeviceName | null;
-      model: string | null;
-      message: string;
-    }
-  | { type: 'permanent-cpu'; on: boolean }
-  | { type: 'refused'; command: string; reason: string }
-  | { type: 'probe'; ok: boolean; error?: string }
-  | { type: 'report'; text: string };
-
+export const engineEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sample'), sample: gpuSampleSchema, usage: z.number() }),
+  z.object({ type: z.literal('level'), from: level, to: level, usage: z.number() }),
+  z.object({
+    type: z.literal('action'),
+    name: z.enum(ACTION_NAMES),
+    level,
+    ms: z.number(),
+    detail: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('placement'),
+    model: z.string(),
+    from: device.nullable(),
+    to: device,
+    reason: z.string(),
+    ms: z.number(),
+  }),
+  z.object({
+    type: z.literal('gpu-error'),
+    kind: z.string(),
+    count: z.number().int(),
+    limit: z.number().int(),
+    retriedOn: device.nullable(),
+    model: z.string().nullable(),
+    message: z.string(),
+  }),
+  z.object({ type: z.literal('permanent-cpu'), on: z.boolean() }),
+  z.object({ type: z.literal('refused'), command: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('probe'), ok: z.boolean(), error: z.string().optional() }),
+  z.object({ type: z.literal('report'), text: z.string() }),
+  /** Background work that failed (an action, a move): reported, never fatal. */
+  z.object({ type: z.literal('failure'), during: z.string(), message: z.string() }),
+  /** A message the engine could not accept and could not answer (no usable id). */
+  z.object({ type: z.literal('protocol-error'), message: z.string() }),
+]);
+export type EngineEvent = z.infer<typeof engineEventSchema>;
 export type EngineEventType = EngineEvent['type'];
+
+// The schema and the engine's GpuSample type must describe the same object.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const sampleSchemaMatchesType: Same<z.infer<typeof gpuSampleSchema>, GpuSample> = true;

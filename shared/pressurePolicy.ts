@@ -23,7 +23,10 @@ export function levelForUsage(usage: number, t: Thresholds): Level {
   return 'NORMAL';
 }
 
-export type PolicyConfig = Pick<MemorySettings, 'thresholds' | 'hysteresis' | 'recoveryDwellMs' | 'cooldownMs'>;
+export type PolicyConfig = Pick<
+  MemorySettings,
+  'thresholds' | 'hysteresis' | 'recoveryDwellMs' | 'cooldownMs'
+>;
 
 export interface PolicyState {
   level: Level;
@@ -60,7 +63,12 @@ export interface PolicyStep {
   decisions: Decision[];
 }
 
-export function stepPolicy(prev: PolicyState, usage: number, nowMs: number, config: PolicyConfig): PolicyStep {
+export function stepPolicy(
+  prev: PolicyState,
+  usage: number,
+  nowMs: number,
+  config: PolicyConfig,
+): PolicyStep {
   const state: PolicyState = { ...prev, restoreSinceMs: trackRestore(prev, usage, nowMs, config) };
   const raw = levelForUsage(usage, config.thresholds);
 
@@ -83,7 +91,13 @@ export function stepPolicy(prev: PolicyState, usage: number, nowMs: number, conf
  * Climb one level at a time, so a jump from NORMAL to EMERGENCY still runs every level's entry
  * actions in order (cleanup, aggressive cleanup and standby pre-warm, then the offload).
  */
-function escalate(state: PolicyState, to: Level, usage: number, nowMs: number, pending: Decision[]): PolicyStep {
+function escalate(
+  state: PolicyState,
+  to: Level,
+  usage: number,
+  nowMs: number,
+  pending: Decision[],
+): PolicyStep {
   const decisions: Decision[] = [];
   for (let rank = levelRank(state.level) + 1; rank <= levelRank(to); rank++) {
     const from = LEVELS[rank - 1] as Level;

@@ -55,11 +55,17 @@ function checkAutomaticOnly(r: RestoreInput): Verdict {
   if (r.permanentCpu) return { ok: false, reason: 'permanent CPU fallback after repeated GPU errors' };
   if (levelRank(r.level) > levelRank('NORMAL')) return { ok: false, reason: `memory level is ${r.level}` };
   if (!r.dwellElapsed) {
-    return { ok: false, reason: `usage has not stayed at or below ${pct(r.thresholds.restore)} for the dwell` };
+    return {
+      ok: false,
+      reason: `usage has not stayed at or below ${pct(r.thresholds.restore)} for the dwell`,
+    };
   }
   if (r.inFlight) return { ok: false, reason: 'an utterance is being transcribed' };
   if (r.backoffRemainingMs > 0) {
-    return { ok: false, reason: `backing off ${Math.ceil(r.backoffRemainingMs / 1000)} s after a failed restore` };
+    return {
+      ok: false,
+      reason: `backing off ${Math.ceil(r.backoffRemainingMs / 1000)} s after a failed restore`,
+    };
   }
   return { ok: true };
 }

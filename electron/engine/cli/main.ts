@@ -22,7 +22,10 @@ Usage: swictation <command> [options]
 State lives in $SWICTATION_HOME (default: the app's user data folder).`;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-export type ParsedArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+export type ParsedArgs = {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+};
 type Command = { options: Options; run: (args: ParsedArgs) => Promise<number> };
 
 const gpu = { gpu: { type: 'string' } } as const;
@@ -31,7 +34,10 @@ const COMMANDS: Record<string, Command> = {
   status: { options: { ...json, ...gpu }, run: statusCommand },
   monitor: { options: { ...gpu, interval: { type: 'string' } }, run: monitorCommand },
   doctor: { options: { ...json }, run: doctorCommand },
-  simulate: { options: { ...json, samples: { type: 'boolean' }, realtime: { type: 'boolean' } }, run: simulateCommand },
+  simulate: {
+    options: { ...json, samples: { type: 'boolean' }, realtime: { type: 'boolean' } },
+    run: simulateCommand,
+  },
   stress: { options: { ...gpu, to: { type: 'string' }, hold: { type: 'string' } }, run: stressCommand },
 };
 

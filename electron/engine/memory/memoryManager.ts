@@ -111,11 +111,14 @@ export class MemoryManager {
 
   private placementFor(spec: ModelSpec): { device: 'gpu' | 'cpu'; reason: string } {
     if (spec.prefer === 'cpu') return { device: 'cpu', reason: `${spec.role} runs best on the CPU` };
-    if (this.settings.devicePreference === 'cpu') return { device: 'cpu', reason: 'device preference is CPU' };
+    if (this.settings.devicePreference === 'cpu')
+      return { device: 'cpu', reason: 'device preference is CPU' };
     if (!this.deps.gpuAvailable) return { device: 'cpu', reason: 'no GPU execution provider is available' };
-    if (this.permanentCpu) return { device: 'cpu', reason: 'permanent CPU fallback after repeated GPU errors' };
+    if (this.permanentCpu)
+      return { device: 'cpu', reason: 'permanent CPU fallback after repeated GPU errors' };
     const s = this.lastSample;
-    if (!s) return { device: 'gpu', reason: 'prefers the GPU (memory not readable; loading without admission)' };
+    if (!s)
+      return { device: 'gpu', reason: 'prefers the GPU (memory not readable; loading without admission)' };
     const admitted = checkAdmission({
       modelId: spec.id,
       neededMiB: spec.sizeMiB,
@@ -138,7 +141,7 @@ export class MemoryManager {
     this.policy = step.state;
     for (const d of step.decisions) {
       if (d.kind === 'level') this.enterLevel(d.from, d.to, d.usage);
-      else if (d.kind === 'actions') this.enqueue(() => this.runActions(d.level));
+      else if (d.kind === 'actions') this.background(`${d.level} actions`, () => this.runActions(d.level));
       else this.deps.requestSample();
     }
     this.maybeAutoRestore();
@@ -159,7 +162,8 @@ export class MemoryManager {
       this.permanentCpu = true;
       this.deps.emit({ type: 'permanent-cpu', on: true });
       this.fire('emergency_shutdown');
-      this.enqueue(() => this.offloadAll(`permanent CPU fallback after ${this.gpuErrorCount} GPU errors`));
+      const reason = `permanent CPU fallback after ${this.gpuErrorCount} GPU errors`;
+      this.background('permanent CPU offload', () => this.offloadAll(reason));
     }
   }
 
@@ -219,6 +223,7 @@ export class MemoryManager {
       gpuErrors: { count: this.gpuErrorCount, limit: this.settings.gpuErrorLimit },
       permanentCpu: this.permanentCpu,
       pinnedByUser: this.pinnedByUser,
+      restoreBlocker: this.restoreBlocker(),
       lastSampleAtMs: s?.atMs ?? null,
     };
   }
@@ -241,7 +246,7 @@ export class MemoryManager {
 
   private enterLevel(from: Level, to: Level, usage: number): void {
     this.deps.emit({ type: 'level', from, to, usage });
-    if (to === 'NORMAL') this.enqueue(() => this.dropStandbys());
+    if (to === 'NORMAL') this.background('dropping standbys', () => this.dropStandbys());
     this.fire(to.toLowerCase() as LevelCallbackName);
   }
 
@@ -252,7 +257,7 @@ export class MemoryManager {
         cb(status);
       } catch (error) {
         // A faulty listener must not stop memory protection.
-        this.deps.emit({ type: 'refused', command: `callback ${name}`, reason: String(error) });
+        this.deps.emit({ type: 'failure', during: `the ${name} callback`, message: String(error) });
       }
     }
   }
@@ -281,7 +286,13 @@ export class MemoryManager {
     const results = await Promise.allSettled(onGpu.map((m) => this.deps.host.prewarmCpuStandby(m.id)));
     const failed = results.filter((r) => r.status === 'rejected').length;
     const detail = `${onGpu.length - failed} CPU standby ready${failed ? `, ${failed} failed` : ''}`;
-    this.deps.emit({ type: 'action', name: 'prewarm-standby', level, ms: performance.now() - started, detail });
+    this.deps.emit({
+      type: 'action',
+      name: 'prewarm-standby',
+      level,
+      ms: performance.now() - started,
+      detail,
+    });
   }
 
   private async dropStandbys(): Promise<void> {
@@ -289,7 +300,12 @@ export class MemoryManager {
     if (withStandby.length === 0) return;
     const started = performance.now();
     await Promise.all(withStandby.map((m) => this.deps.host.dropStandby(m.id)));
-    this.deps.emit({ type: 'action', name: 'drop-standby', level: 'NORMAL', ms: performance.now() - started });
+    this.deps.emit({
+      type: 'action',
+      name: 'drop-standby',
+      level: 'NORMAL',
+      ms: performance.now() - started,
+    });
   }
 
   private async offloadAll(reason: string): Promise<string[]> {
@@ -329,7 +345,13 @@ export class MemoryManager {
     const ready = this.restoreCandidates().filter((m) => this.restoreVerdict(m, 'auto').ok);
     if (ready.length === 0) return;
     this.restoring = true;
-    void this.enqueue(() => this.restoreAll('auto')).finally(() => (this.restoring = false));
+    this.background('automatic restore', async () => {
+      try {
+        await this.restoreAll('auto');
+      } finally {
+        this.restoring = false;
+      }
+    });
   }
 
   /** One model at a time, re-checking the fit after each (each load changes free memory). */
@@ -350,13 +372,17 @@ export class MemoryManager {
     }
     if (result.moved.length === 0 && result.reasons.length > 0) {
       result.ok = false;
-      if (trigger === 'manual') for (const r of result.reasons) this.deps.emit({ type: 'refused', command: 'restore', reason: r });
+      if (trigger === 'manual')
+        for (const r of result.reasons) this.deps.emit({ type: 'refused', command: 'restore', reason: r });
     }
     return result;
   }
 
   private async restoreOne(m: ModelView, trigger: 'auto' | 'manual', result: CommandResult): Promise<void> {
-    const why = trigger === 'manual' ? 'restored by the user' : `memory recovered (GPU usage ${pctOf(this.lastSample)})`;
+    const why =
+      trigger === 'manual'
+        ? 'restored by the user'
+        : `memory recovered (GPU usage ${pctOf(this.lastSample)})`;
     try {
       await this.deps.host.move(m.id, 'gpu', why);
       result.moved.push(m.id);
@@ -364,7 +390,10 @@ export class MemoryManager {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.reasons.push(`${m.id} could not be loaded on the GPU: ${message}`);
-      this.restoreBackoffMs = Math.min(RESTORE_BACKOFF_MS.max, (this.restoreBackoffMs || RESTORE_BACKOFF_MS.first / 2) * 2);
+      this.restoreBackoffMs = Math.min(
+        RESTORE_BACKOFF_MS.max,
+        (this.restoreBackoffMs || RESTORE_BACKOFF_MS.first / 2) * 2,
+      );
       this.restoreNotBeforeMs = this.deps.clock.now() + this.restoreBackoffMs;
       const kind = classifyGpuError(message);
       if (kind !== 'not-gpu') this.recordGpuError(kind, message, m.id, null);
@@ -380,6 +409,17 @@ export class MemoryManager {
   private refuse(command: string, reasons: string[]): CommandResult {
     for (const reason of reasons) this.deps.emit({ type: 'refused', command, reason });
     return { ok: false, reasons, moved: [] };
+  }
+
+  /** Queue work nobody awaits: a failure is reported as an event, never an unhandled rejection. */
+  private background(during: string, task: () => Promise<unknown>): void {
+    this.enqueue(task).catch((error: unknown) => {
+      this.deps.emit({
+        type: 'failure',
+        during,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    });
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

@@ -16,7 +16,13 @@ export class SimulatedGpu {
   private pendingErrors: string[] = [];
 
   constructor(opts: { name: string; totalMiB: number; reservedMiB: number }) {
-    this.info = { index: 0, uuid: 'GPU-simulated-0', name: opts.name, vendor: 'simulated', totalMiB: opts.totalMiB };
+    this.info = {
+      index: 0,
+      uuid: 'GPU-simulated-0',
+      name: opts.name,
+      vendor: 'simulated',
+      totalMiB: opts.totalMiB,
+    };
     this.reservedMiB = opts.reservedMiB;
   }
 
@@ -64,7 +70,8 @@ export class SimulatedGpu {
   }
 
   sample(nowMs: number): GpuSample {
-    if (this.probeFailure) throw new ProbeError('query-failed', 'simulated probe failure: the driver did not answer');
+    if (this.probeFailure)
+      throw new ProbeError('query-failed', 'simulated probe failure: the driver did not answer');
     const usedMiB = this.usedMiB;
     return {
       atMs: nowMs,

@@ -86,7 +86,13 @@ export class ModelHost {
       measuredMiB,
       moving: Promise.resolve(),
     });
-    this.deps.onPlacement({ model: spec.id, from: null, to: device, reason, ms: performance.now() - started });
+    this.deps.onPlacement({
+      model: spec.id,
+      from: null,
+      to: device,
+      reason,
+      ms: performance.now() - started,
+    });
   }
 
   async run(id: string, feeds: Feeds): Promise<RunResult> {

@@ -6,7 +6,10 @@ import type { Device, Feeds, ModelSpec, Outputs, SessionFactory, SessionHandle }
  * a model with a file runs for real through `real` (onnxruntime on the CPU) while its GPU
  * placement is accounted in simulated VRAM.
  */
-export function createSimulatedSessionFactory(gpu: SimulatedGpu, real: SessionFactory | null): SessionFactory {
+export function createSimulatedSessionFactory(
+  gpu: SimulatedGpu,
+  real: SessionFactory | null,
+): SessionFactory {
   return {
     async create(model: ModelSpec, device: Device): Promise<SessionHandle> {
       const inner = model.path && real ? await real.create(model, 'cpu') : null;

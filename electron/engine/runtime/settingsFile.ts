@@ -24,7 +24,11 @@ export async function loadSettings(file: string): Promise<LoadedSettings> {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
     if (isCode(error, 'ENOENT')) return { settings: DEFAULT_SETTINGS, path: file, problem: null };
-    return { settings: DEFAULT_SETTINGS, path: file, problem: { message: `cannot read ${file}: ${String(error)}`, keptAs: null } };
+    return {
+      settings: DEFAULT_SETTINGS,
+      path: file,
+      problem: { message: `cannot read ${file}: ${String(error)}`, keptAs: null },
+    };
   }
   const problem = parseProblem(text);
   if (problem === null) {

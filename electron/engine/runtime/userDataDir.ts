@@ -9,7 +9,8 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform = pro
   const override = env['SWICTATION_HOME'];
   if (override) return path.resolve(override);
   const home = os.homedir();
-  if (platform === 'win32') return path.join(env['APPDATA'] ?? path.join(home, 'AppData', 'Roaming'), 'Swictation');
+  if (platform === 'win32')
+    return path.join(env['APPDATA'] ?? path.join(home, 'AppData', 'Roaming'), 'Swictation');
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Swictation');
   return path.join(env['XDG_CONFIG_HOME'] ?? path.join(home, '.config'), 'Swictation');
 }

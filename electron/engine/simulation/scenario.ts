@@ -14,7 +14,9 @@ const stepSchema = z.strictObject({
   atMs: z.number().min(0, { error: 'step atMs must be 0 or more' }),
   externalMiB: z.number().min(0, { error: 'step externalMiB must be 0 or more' }).optional(),
   gpuError: z.string().min(1).optional(),
-  command: z.enum(['restore', 'offload'], { error: 'step command must be "restore" or "offload"' }).optional(),
+  command: z
+    .enum(['restore', 'offload'], { error: 'step command must be "restore" or "offload"' })
+    .optional(),
   /** true: the next 3 readings fail (a driver hiccup); a number: that many; false: readings work again. */
   probeFailure: z.union([z.boolean(), z.number().int().min(0)]).optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
@@ -55,7 +57,8 @@ export function parseScenario(input: unknown): ScenarioResult {
   const parsed = scenarioSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: describe(parsed.error.issues[0]) };
   const settings = memorySettingsSchema.safeParse(parsed.data.settings);
-  if (!settings.success) return { ok: false, error: `settings: ${settings.error.issues.map((i) => i.message).join('; ')}` };
+  if (!settings.success)
+    return { ok: false, error: `settings: ${settings.error.issues.map((i) => i.message).join('; ')}` };
   const { steps } = parsed.data;
   const lastStep = steps.reduce((max, s) => Math.max(max, s.atMs), 0);
   const ids = parsed.data.models.map((m) => m.id);

@@ -19,6 +19,10 @@ export function describeEvent(e: EngineEvent): string {
       return `refused  ${e.command}: ${e.reason}`;
     case 'probe':
       return `probe    ${e.ok ? 'recovered' : `FAILED: ${e.error ?? ''}`}`;
+    case 'failure':
+      return `failure  during ${e.during}: ${e.message}`;
+    case 'protocol-error':
+      return `protocol ${e.message}`;
     case 'report':
       return `report\n${e.text}`;
   }

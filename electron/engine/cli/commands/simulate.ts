@@ -9,7 +9,8 @@ import { describeEvent } from './describeEvent';
 
 export async function simulateCommand({ values, positionals }: ParsedArgs): Promise<number> {
   const file = positionals[0];
-  if (file === undefined) throw new UsageError('simulate needs a scenario file: swictation simulate SCENARIO.json');
+  if (file === undefined)
+    throw new UsageError('simulate needs a scenario file: swictation simulate SCENARIO.json');
   const scenario = parseScenario(await readJson(file));
   if (!scenario.ok) throw new UsageError(`${file}: ${scenario.error}`);
   const needsOrt = scenario.scenario.models.some((m) => m.path !== undefined);
@@ -30,18 +31,23 @@ async function readJson(file: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(
+      `cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 function describeLine(e: TimedEvent | EndEvent): string {
   const t = `${(e.tMs / 1000).toFixed(3).padStart(8)}s`;
-  if (e.type === 'end') return `${t}  end      ${summarize(e.status)}; requests ${JSON.stringify(e.requests)}`;
+  if (e.type === 'end')
+    return `${t}  end      ${summarize(e.status)}; requests ${JSON.stringify(e.requests)}`;
   return `${t}  ${describeEvent(e)}`;
 }
 

@@ -1,0 +1,100 @@
+import { readdir } from 'node:fs/promises';
+import { openProbe, type ProbeAttempt } from '../../memory/probes/openProbe';
+import type { GpuDeviceInfo } from '../../memory/probes/gpuProbe';
+import { probeExecutionProviders, type EpProbeReport } from '../../models/executionProviders';
+import { userDataDir, userDataPaths } from '../../runtime/userDataDir';
+import { cliSettings } from '../cliSettings';
+import type { ParsedArgs } from '../main';
+
+interface DoctorReport {
+  dataDir: string;
+  settings: { path: string; ok: boolean; problem: string | null; keptAs: string | null };
+  probes: ProbeAttempt[];
+  devices: GpuDeviceInfo[];
+  executionProviders: EpProbeReport;
+  models: string[];
+  fixes: string[];
+}
+
+/** Everything a user (or a bug report) needs to know about why the GPU is or is not used. */
+export async function doctorCommand({ values }: ParsedArgs): Promise<number> {
+  const report = await diagnose();
+  if (values['json'] === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(`${render(report)}\n`);
+  return 0;
+}
+
+async function diagnose(): Promise<DoctorReport> {
+  const dataDir = userDataDir();
+  const loaded = await cliSettings();
+  const { probe, attempts } = openProbe('auto', { gpu: loaded.settings.memory.gpu });
+  const devices = probe.devices();
+  probe.close();
+  const executionProviders = await probeExecutionProviders();
+  const models = await readdir(userDataPaths(dataDir).models).catch(() => []);
+  const report: DoctorReport = {
+    dataDir,
+    settings: {
+      path: loaded.path,
+      ok: loaded.problem === null,
+      problem: loaded.problem?.message ?? null,
+      keptAs: loaded.problem?.keptAs ?? null,
+    },
+    probes: attempts,
+    devices,
+    executionProviders,
+    models,
+    fixes: [],
+  };
+  report.fixes = fixesFor(report);
+  return report;
+}
+
+function fixesFor(r: DoctorReport): string[] {
+  const fixes: string[] = [];
+  if (!r.settings.ok) {
+    fixes.push(
+      `Settings were unusable and defaults are in use; the bad file is kept as ${r.settings.keptAs ?? r.settings.path}. Fix or delete it.`,
+    );
+  }
+  if (r.devices.length === 0) {
+    fixes.push(
+      'No GPU was found: models run on the CPU. For an NVIDIA GPU install its driver (it provides libnvidia-ml); for AMD on Linux the amdgpu driver exposes sysfs memory files.',
+    );
+  }
+  const ep = (name: string) => r.executionProviders.results.find((x) => x.ep === name);
+  if (r.devices.length > 0 && r.executionProviders.gpuEp === null) {
+    if (ep('webgpu')?.ok === false) {
+      fixes.push(
+        "WebGPU found no adapter: install the Vulkan loader (Debian/Ubuntu: libvulkan1) and your GPU vendor's Vulkan driver.",
+      );
+    }
+    if (ep('cuda')?.ok === false) {
+      fixes.push(
+        'CUDA is optional: install CUDA 12 + cuDNN 9, then reinstall onnxruntime-node with --onnxruntime-node-install=cuda12.',
+      );
+    }
+  }
+  if (r.models.length === 0)
+    fixes.push(`No speech model is installed yet in ${userDataPaths(r.dataDir).models}.`);
+  return fixes;
+}
+
+function render(r: DoctorReport): string {
+  const lines = [`User data: ${r.dataDir}`];
+  lines.push(
+    `Settings:  ${r.settings.path} — ${r.settings.ok ? 'ok' : `PROBLEM: ${r.settings.problem ?? ''}`}`,
+  );
+  lines.push('GPU probes:');
+  for (const a of r.probes) lines.push(`  ${a.kind.padEnd(6)} ${a.ok ? 'ok' : `failed: ${a.error ?? ''}`}`);
+  lines.push('GPUs:');
+  if (r.devices.length === 0) lines.push('  none');
+  for (const d of r.devices) lines.push(`  ${d.index}: ${d.name} (${d.uuid}), ${Math.round(d.totalMiB)} MiB`);
+  lines.push(`Execution providers (GPU: ${r.executionProviders.gpuEp ?? 'none'}):`);
+  for (const e of r.executionProviders.results) {
+    lines.push(`  ${e.ep.padEnd(6)} ${e.ok ? 'ok' : `failed: ${e.error ?? ''}`} (${e.ms.toFixed(0)} ms)`);
+  }
+  lines.push(`Models: ${r.models.length ? r.models.join(', ') : 'none installed'}`);
+  if (r.fixes.length) lines.push('What to fix:', ...r.fixes.map((f) => `  - ${f}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,70 @@
+import type { GpuSample } from '../../../../shared/gpuSample';
+import { usageOf } from '../../../../shared/gpuSample';
+import { levelForUsage } from '../../../../shared/pressurePolicy';
+import type { Thresholds } from '../../../../shared/settings';
+import { openProbe } from '../../memory/probes/openProbe';
+import { SamplingLoop } from '../../memory/samplingLoop';
+import { wallClock } from '../../runtime/clock';
+import { cliSettings } from '../cliSettings';
+import type { ParsedArgs } from '../main';
+import { UsageError } from '../usageError';
+
+const BAR_WIDTH = 40;
+
+/** A live terminal view of the whole GPU's memory until Ctrl-C. */
+export async function monitorCommand({ values }: ParsedArgs): Promise<number> {
+  const { settings } = await cliSettings();
+  const intervalMs = parseInterval(values['interval'], settings.memory.intervalMs);
+  const gpu = typeof values['gpu'] === 'string' ? values['gpu'] : settings.memory.gpu;
+  const { probe } = openProbe('auto', { gpu });
+  if (probe.kind === 'none') {
+    process.stderr.write(
+      'swictation: no supported GPU found (NVIDIA via NVML, AMD via sysfs); try `swictation doctor`\n',
+    );
+    return 1;
+  }
+  const tty = process.stdout.isTTY;
+  const loop = new SamplingLoop({
+    clock: wallClock,
+    intervalMs,
+    read: (now) => probe.sample(now),
+    onSample: (s) =>
+      process.stdout.write(`${tty ? '\x1b[H\x1b[2J' : ''}${render(s, settings.memory.thresholds)}\n`),
+    onError: (message, retryInMs) =>
+      process.stdout.write(`probe failed: ${message} (retry in ${retryInMs} ms)\n`),
+  });
+  loop.start();
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  loop.stop();
+  probe.close();
+  return 0;
+}
+
+function parseInterval(raw: unknown, fallback: number): number {
+  if (typeof raw !== 'string') return fallback;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 20)
+    throw new UsageError(`--interval must be a whole number of ms ≥ 20, got "${raw}"`);
+  return ms;
+}
+
+export function render(s: GpuSample, t: Thresholds): string {
+  const usage = usageOf(s);
+  const filled = Math.round(usage * BAR_WIDTH);
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
+  const top = s.topProcesses
+    .slice(0, 5)
+    .map(
+      (p) =>
+        `  ${String(p.pid).padStart(7)}  ${(p.usedMiB === null ? 'n/a' : `${Math.round(p.usedMiB)} MiB`).padStart(10)}  ${p.name}`,
+    );
+  return [
+    `${s.gpu.name} (GPU ${s.gpu.index})   level ${levelForUsage(usage, t)}   ${new Date(s.atMs).toLocaleTimeString()}`,
+    `[${bar}] ${(usage * 100).toFixed(1)}%`,
+    `${Math.round(s.usedMiB)} / ${Math.round(s.totalMiB)} MiB used, ${Math.round(s.freeMiB)} MiB free` +
+      (s.reservedMiB === null ? '' : `, ${Math.round(s.reservedMiB)} MiB reserved`),
+    'Top processes:',
+    ...(top.length ? top : ['  (none reported)']),
+    'Ctrl-C to quit',
+  ].join('\n');
+}

@@ -1,0 +1,39 @@
+import { usageOf } from '../../../../shared/gpuSample';
+import { levelForUsage } from '../../../../shared/pressurePolicy';
+import type { EngineStatus } from '../../../../shared/engineEvents';
+import { formatStatusReport } from '../../memory/statusReport';
+import { openProbe } from '../../memory/probes/openProbe';
+import { cliSettings } from '../cliSettings';
+import type { ParsedArgs } from '../main';
+
+/** One reading of the GPU and the status block, as the running engine would log it. */
+export async function statusCommand({ values }: ParsedArgs): Promise<number> {
+  const { settings } = await cliSettings();
+  const gpu = typeof values['gpu'] === 'string' ? values['gpu'] : settings.memory.gpu;
+  const { probe } = openProbe('auto', { gpu });
+  try {
+    const sample = probe.kind === 'none' ? null : probe.sample(Date.now());
+    const usage = sample ? usageOf(sample) : 0;
+    const status: EngineStatus = {
+      level: levelForUsage(usage, settings.memory.thresholds),
+      usage,
+      totalMiB: sample?.totalMiB ?? 0,
+      usedMiB: sample?.usedMiB ?? 0,
+      freeMiB: sample?.freeMiB ?? 0,
+      reservedMiB: sample?.reservedMiB ?? null,
+      gpu: sample ? { ...sample.gpu } : null,
+      probe: { kind: probe.kind, ok: true },
+      models: [],
+      gpuErrors: { count: 0, limit: settings.memory.gpuErrorLimit },
+      permanentCpu: false,
+      pinnedByUser: false,
+      restoreBlocker: null,
+      lastSampleAtMs: sample?.atMs ?? null,
+    };
+    if (values['json'] === true) process.stdout.write(`${JSON.stringify({ status, sample })}\n`);
+    else process.stdout.write(`${formatStatusReport(status)}\n`);
+    return 0;
+  } finally {
+    probe.close();
+  }
+}

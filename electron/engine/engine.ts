@@ -1,0 +1,191 @@
+import type { EngineEvent, EngineStatus } from '../../shared/engineEvents';
+import { validateSettings, type Settings } from '../../shared/settings';
+import { GpuMonitor } from './memory/gpuMonitor';
+import { MemoryManager, type CommandResult } from './memory/memoryManager';
+import type { ProbeAttempt, ProbeChoice } from './memory/probes/openProbe';
+import { probeExecutionProviders, type EpProbeReport } from './models/executionProviders';
+import { ModelHost } from './models/modelHost';
+import { createOrtSessionFactory } from './models/ortSessionFactory';
+import type { ModelSpec } from './models/session';
+import { wallClock, type TimerHandle } from './runtime/clock';
+import { loadSettings, saveSettings, type SettingsProblem } from './runtime/settingsFile';
+import { userDataPaths } from './runtime/userDataDir';
+import type { Scenario } from './simulation/scenario';
+import { SimulatedRig } from './simulation/simulatedRig';
+
+export interface EngineOptions {
+  dataDir: string;
+  probe: ProbeChoice;
+  /** Scenario mode: a simulated GPU driven on wall time (demos, the browser harness). */
+  scenario?: Scenario | undefined;
+  emit: (event: EngineEvent) => void;
+  models?: ModelSpec[];
+}
+
+export class SettingsRejected extends Error {
+  constructor(readonly errors: string[]) {
+    super(errors.join('; '));
+    this.name = 'SettingsRejected';
+  }
+}
+
+interface Parts {
+  manager: MemoryManager;
+  host: ModelHost;
+  applyInterval: (ms: number) => void;
+  stop: () => Promise<void>;
+  eps: EpProbeReport | null;
+  probeAttempts: ProbeAttempt[];
+}
+
+/**
+ * The engine: settings, the GPU monitor, the memory manager and the model host, wired together.
+ * Electron starts it as a utility process; tests and the CLI start the same code directly.
+ */
+export class Engine {
+  private reportTimer: TimerHandle | null = null;
+
+  private constructor(
+    private settings: Settings,
+    readonly settingsFile: string,
+    readonly settingsProblem: SettingsProblem | null,
+    private readonly parts: Parts,
+  ) {}
+
+  static async start(opts: EngineOptions): Promise<Engine> {
+    const file = userDataPaths(opts.dataDir).settings;
+    const loaded = await loadSettings(file);
+    let settings = loaded.settings;
+    if (opts.scenario) settings = { ...settings, memory: opts.scenario.settings };
+    const parts = opts.scenario
+      ? await startSimulated(opts.scenario, opts.emit)
+      : await startReal(settings, opts.probe, opts.emit);
+    const engine = new Engine(settings, file, loaded.problem, parts);
+    for (const m of opts.models ?? []) await parts.manager.load(m);
+    engine.scheduleReport();
+    return engine;
+  }
+
+  get manager(): MemoryManager {
+    return this.parts.manager;
+  }
+
+  get executionProviders(): EpProbeReport | null {
+    return this.parts.eps;
+  }
+
+  get probeAttempts(): ProbeAttempt[] {
+    return this.parts.probeAttempts;
+  }
+
+  status(): EngineStatus {
+    return this.parts.manager.status();
+  }
+
+  restore(): Promise<CommandResult> {
+    return this.parts.manager.restore();
+  }
+
+  offload(): Promise<CommandResult> {
+    return this.parts.manager.offload();
+  }
+
+  getSettings(): Settings {
+    return this.settings;
+  }
+
+  /** Validate, persist atomically, then apply. Invalid settings change nothing. */
+  async setSettings(input: unknown): Promise<Settings> {
+    const result = validateSettings(input);
+    if (!result.ok) throw new SettingsRejected(result.errors);
+    await saveSettings(this.settingsFile, result.settings);
+    this.settings = result.settings;
+    this.parts.manager.updateSettings(result.settings.memory);
+    this.parts.applyInterval(result.settings.memory.intervalMs);
+    this.scheduleReport();
+    return result.settings;
+  }
+
+  report(): string {
+    return this.parts.manager.report();
+  }
+
+  async stop(): Promise<void> {
+    this.reportTimer?.cancel();
+    await this.parts.stop();
+  }
+
+  private scheduleReport(): void {
+    this.reportTimer?.cancel();
+    const every = this.settings.memory.reportIntervalMs;
+    const tick = () => {
+      this.parts.manager.report();
+      this.reportTimer = wallClock.setTimeout(tick, every);
+    };
+    this.reportTimer = wallClock.setTimeout(tick, every);
+  }
+}
+
+async function startReal(
+  settings: Settings,
+  probe: ProbeChoice,
+  emit: (e: EngineEvent) => void,
+): Promise<Parts> {
+  let manager: MemoryManager | null = null;
+  const monitor = new GpuMonitor({
+    onSample: (s) => manager?.onSample(s),
+    onError: (message) => manager?.onProbeError(message),
+  });
+  const ready = await monitor.start({
+    probe,
+    gpu: settings.memory.gpu,
+    pid: process.pid,
+    intervalMs: settings.memory.intervalMs,
+  });
+  // Probing WebGPU after CUDA would leave a Dawn context holding VRAM: stop at the first that works.
+  const eps = ready.kind === 'none' ? null : await probeExecutionProviders({ stopAtFirstGpu: true });
+  const gpuEp = eps?.gpuEp ?? null;
+  const host = new ModelHost({
+    factory: createOrtSessionFactory({ gpuEp }),
+    clock: wallClock,
+    readFreeMiB: async () => (await monitor.sampleNow())?.freeMiB ?? null,
+    onPlacement: (p) => emit({ type: 'placement', ...p }),
+    onGpuError: (e) => manager?.recordGpuError(e.kind, e.message, e.modelId, 'cpu'),
+  });
+  manager = new MemoryManager({
+    settings: settings.memory,
+    host,
+    clock: wallClock,
+    gpuAvailable: gpuEp !== null,
+    probeKind: ready.kind,
+    requestSample: () => void monitor.sampleNow(),
+    emit,
+  });
+  const last = monitor.lastSample;
+  if (last) manager.onSample(last);
+  return {
+    manager,
+    host,
+    applyInterval: (ms) => monitor.setInterval(ms),
+    stop: async () => {
+      await monitor.stop();
+      await host.releaseAll();
+    },
+    eps,
+    probeAttempts: ready.attempts,
+  };
+}
+
+async function startSimulated(scenario: Scenario, emit: (e: EngineEvent) => void): Promise<Parts> {
+  const rig = new SimulatedRig(scenario, { clock: wallClock, emit });
+  rig.scheduleSteps();
+  await rig.start();
+  return {
+    manager: rig.manager,
+    host: rig.host,
+    applyInterval: (ms) => rig.loop.setInterval(ms),
+    stop: () => rig.stop(),
+    eps: null,
+    probeAttempts: [{ kind: 'simulated', ok: true }],
+  };
+}

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { Engine } from './engine';
+import type { ProbeChoice } from './memory/probes/openProbe';
+import { processPort } from './rpc/processPort';
+import { sendEvent, serveEngine } from './rpc/engineServer';
+import { userDataDir } from './runtime/userDataDir';
+import { parseScenario, type Scenario } from './simulation/scenario';
+
+/**
+ * The engine process entry (Electron's utilityProcess.fork, or child_process.fork in tests and
+ * the browser harness). Options: --scenario FILE (simulated GPU), --probe auto|nvml|sysfs|none.
+ */
+async function startEngineProcess(): Promise<void> {
+  const port = processPort();
+  if (!port)
+    throw new Error('the engine must be started by a parent process (utilityProcess or child_process)');
+  const { values } = parseArgs({
+    options: { scenario: { type: 'string' }, probe: { type: 'string', default: 'auto' } },
+    strict: true,
+  });
+  const engine = await Engine.start({
+    dataDir: userDataDir(),
+    probe: values.probe as ProbeChoice,
+    scenario: values.scenario ? await loadScenario(values.scenario) : undefined,
+    emit: (event) => sendEvent(port, event),
+  });
+  serveEngine(port, engine);
+  const stop = () => void engine.stop().finally(() => process.exit(0));
+  process.on('disconnect', stop);
+  process.on('SIGTERM', stop);
+  port.post({ v: 1, kind: 'event', event: { type: 'report', text: engine.report() } });
+}
+
+async function loadScenario(file: string): Promise<Scenario> {
+  const parsed = parseScenario(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.ok) throw new Error(`${file}: ${parsed.error}`);
+  return parsed.scenario;
+}
+
+startEngineProcess().catch((error: unknown) => {
+  process.stderr.write(`swictation engine: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

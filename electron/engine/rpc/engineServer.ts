@@ -1,0 +1,103 @@
+import {
+  PROTOCOL_VERSION,
+  isMethod,
+  parseEnvelope,
+  parseParams,
+  type ErrorCode,
+  type Method,
+} from '../../../shared/contract';
+import type { EngineEvent } from '../../../shared/engineEvents';
+import type { Port } from '../../../shared/port';
+import { SettingsRejected, type Engine } from '../engine';
+
+export interface ServerStats {
+  requests: number;
+  errors: number;
+  dropped: number;
+}
+
+type Handler = (engine: Engine, params: unknown) => unknown;
+
+const handlers: Record<Method, Handler> = {
+  ping: () => ({ protocol: PROTOCOL_VERSION, pid: process.pid }),
+  status: (e) => e.status(),
+  restore: (e) => e.restore(),
+  offload: (e) => e.offload(),
+  'settings.get': (e) => e.getSettings(),
+  'settings.set': (e, p) => e.setSettings((p as { settings: unknown }).settings),
+  report: (e) => ({ text: e.report() }),
+};
+
+/**
+ * Serves the contract on a port: validates every request on receipt, answers each with a result or
+ * an error, and drops what cannot be answered with a protocol-error event. Nothing thrown escapes.
+ */
+export function serveEngine(
+  port: Port,
+  engine: Engine,
+  stats: ServerStats = { requests: 0, errors: 0, dropped: 0 },
+) {
+  const reply = (
+    id: number,
+    body: { ok: true; result: unknown } | { ok: false; error: { code: ErrorCode; message: string } },
+  ) => port.post({ v: PROTOCOL_VERSION, kind: 'response', id, ...body });
+  const fail = (id: number, code: ErrorCode, message: string) => {
+    stats.errors++;
+    reply(id, { ok: false, error: { code, message } });
+  };
+
+  const stop = port.onMessage((raw) => {
+    stats.requests++;
+    const parsed = parseEnvelope(raw);
+    if (!parsed.ok) {
+      const id = idOf(raw);
+      if (id !== null) fail(id, 'bad-message', parsed.error);
+      else {
+        stats.dropped++;
+        sendEvent(port, { type: 'protocol-error', message: `dropped a message: ${parsed.error}` });
+      }
+      return;
+    }
+    const m = parsed.value;
+    if (m.kind !== 'request') {
+      stats.dropped++;
+      sendEvent(port, {
+        type: 'protocol-error',
+        message: `dropped a ${m.kind}: the engine accepts requests only`,
+      });
+      return;
+    }
+    if (!isMethod(m.method)) {
+      fail(m.id, 'unknown-method', `unknown method "${m.method}"`);
+      return;
+    }
+    const params = parseParams(m.method, m.params);
+    if (!params.ok) {
+      fail(m.id, 'bad-params', `${m.method}: ${params.error}`);
+      return;
+    }
+    void run(handlers[m.method], engine, params.value).then(
+      (result) => reply(m.id, { ok: true, result }),
+      (error: unknown) =>
+        error instanceof SettingsRejected
+          ? fail(m.id, 'bad-params', error.message)
+          : fail(m.id, 'failed', error instanceof Error ? error.message : String(error)),
+    );
+  });
+  return { stats, stop };
+}
+
+export function sendEvent(port: Port, event: EngineEvent): void {
+  port.post({ v: PROTOCOL_VERSION, kind: 'event', event });
+}
+
+/** Handlers may be sync or async, and may throw: both become one promise. */
+function run(handler: Handler, engine: Engine, params: unknown): Promise<unknown> {
+  return Promise.resolve().then(() => handler(engine, params));
+}
+
+function idOf(raw: unknown): number | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : null;
+}

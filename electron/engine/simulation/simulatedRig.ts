@@ -1,0 +1,165 @@
+import type { EngineEvent } from '../../../shared/engineEvents';
+import { validateMemorySettings } from '../../../shared/settings';
+import { MemoryManager } from '../memory/memoryManager';
+import { SamplingLoop } from '../memory/samplingLoop';
+import { SimulatedGpu } from '../memory/simulatedGpu';
+import { classifyGpuError } from '../models/gpuErrors';
+import { ModelHost } from '../models/modelHost';
+import type { Feeds, SessionFactory } from '../models/session';
+import { createSimulatedSessionFactory } from '../models/simulatedSessionFactory';
+import type { Clock } from '../runtime/clock';
+import type { Scenario, ScenarioStep } from './scenario';
+
+export interface RequestCounts {
+  served: number;
+  retriedOnCpu: number;
+  lost: number;
+}
+
+export interface RigOptions {
+  clock: Clock;
+  emit: (event: EngineEvent) => void;
+  /** Runs models that give a `path` for real (onnxruntime on the CPU). */
+  realFactory?: SessionFactory | null;
+  feedsFor?: (modelId: string) => Feeds;
+}
+
+const PROBE_HICCUP_READINGS = 3;
+
+/**
+ * The real MemoryManager and ModelHost wired to a simulated GPU, on any clock: virtual for
+ * `simulate` and tests, wall time for the engine's scenario mode (demos, the browser harness).
+ */
+export class SimulatedRig {
+  readonly gpu: SimulatedGpu;
+  readonly host: ModelHost;
+  readonly manager: MemoryManager;
+  readonly loop: SamplingLoop;
+  readonly requests: RequestCounts = { served: 0, retriedOnCpu: 0, lost: 0 };
+  private failReadings = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly opts: RigOptions,
+  ) {
+    const { clock, emit } = opts;
+    this.gpu = new SimulatedGpu(scenario.gpu);
+    this.host = new ModelHost({
+      factory: createSimulatedSessionFactory(this.gpu, opts.realFactory ?? null),
+      clock,
+      readFreeMiB: () => Promise.resolve(this.gpu.freeMiB),
+      onPlacement: (p) => emit({ type: 'placement', ...p }),
+      onGpuError: (e) => this.manager.recordGpuError(e.kind, e.message, e.modelId, 'cpu'),
+    });
+    this.manager = new MemoryManager({
+      settings: scenario.settings,
+      host: this.host,
+      clock,
+      gpuAvailable: true,
+      probeKind: 'simulated',
+      requestSample: () => clock.setTimeout(() => this.loop.sampleNow(), 0),
+      emit,
+    });
+    this.loop = new SamplingLoop({
+      clock,
+      intervalMs: scenario.settings.intervalMs,
+      read: (now) => this.read(now),
+      onSample: (s) => this.manager.onSample(s),
+      onError: (message) => this.manager.onProbeError(message),
+    });
+  }
+
+  /** Schedule every step on the clock (relative to now). */
+  scheduleSteps(): void {
+    for (const step of this.scenario.steps) this.opts.clock.setTimeout(() => this.applyStep(step), step.atMs);
+  }
+
+  /** One reading, load the models (admission needs it), then sample at the cadence. */
+  async start(): Promise<void> {
+    this.manager.onSample(this.gpu.sample(this.opts.clock.now()));
+    for (const m of this.scenario.models) await this.manager.load(m);
+    this.loop.start();
+  }
+
+  /** The periodic status report (the engine has its own timer for this in scenario mode). */
+  startReports(): void {
+    this.every(this.scenario.settings.reportIntervalMs, () => this.manager.report());
+  }
+
+  /** Requests to every GPU-preferring model each interval, so faults and moves meet traffic. */
+  startTraffic(): void {
+    this.every(this.scenario.settings.intervalMs, () => {
+      for (const m of this.scenario.models.filter((x) => x.prefer === 'gpu')) this.sendRequest(m.id);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.loop.stop();
+    this.stopped = true;
+    await this.manager.idle();
+    await this.host.releaseAll();
+  }
+
+  private sendRequest(id: string): void {
+    this.host.run(id, this.opts.feedsFor?.(id) ?? {}).then(
+      (r) => {
+        this.requests.served++;
+        if (r.retriedOnCpu) this.requests.retriedOnCpu++;
+      },
+      () => this.requests.lost++,
+    );
+  }
+
+  private applyStep(step: ScenarioStep): void {
+    if (step.externalMiB !== undefined) this.gpu.externalMiB = step.externalMiB;
+    if (step.probeFailure !== undefined) this.failReadings = probeFailures(step.probeFailure);
+    if (step.settings !== undefined) this.applySettings(step.settings);
+    if (step.gpuError !== undefined) this.injectGpuError(step.gpuError);
+    if (step.command === 'restore') void this.manager.restore();
+    if (step.command === 'offload') void this.manager.offload();
+  }
+
+  private applySettings(patch: Record<string, unknown>): void {
+    const merged = validateMemorySettings({ ...this.manager.settingsSnapshot(), ...patch });
+    if (!merged.ok) {
+      this.opts.emit({ type: 'refused', command: 'settings', reason: merged.errors.join('; ') });
+      return;
+    }
+    this.manager.updateSettings(merged.settings);
+    this.loop.setInterval(merged.settings.intervalMs);
+  }
+
+  /** With a model on the GPU the fault hits its next run; with none, the device reports it itself. */
+  private injectGpuError(message: string): void {
+    if (this.host.views().some((m) => m.device === 'gpu')) this.gpu.injectError(message);
+    else this.manager.recordGpuError(classifyGpuError(message), message, null, null);
+  }
+
+  private read(nowMs: number) {
+    if (this.failReadings > 0) {
+      this.failReadings--;
+      this.gpu.probeFailure = true;
+    }
+    try {
+      return this.gpu.sample(nowMs);
+    } finally {
+      this.gpu.probeFailure = false;
+    }
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const tick = () => {
+      if (this.stopped) return;
+      fn();
+      this.opts.clock.setTimeout(tick, ms);
+    };
+    this.opts.clock.setTimeout(tick, ms);
+  }
+}
+
+function probeFailures(v: boolean | number): number {
+  if (v === true) return PROBE_HICCUP_READINGS;
+  if (v === false) return 0;
+  return v;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { engineEventSchema, engineStatusSchema } from './engineEvents';
+import { settingsSchema } from './settings';
+
+/**
+ * The one contract between the engine and its clients (main, renderer, CLI, browser harness).
+ * Every message is an envelope with the protocol version; every payload is validated on receipt.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export const commandResultSchema = z.object({
+  ok: z.boolean(),
+  reasons: z.array(z.string()),
+  moved: z.array(z.string()),
+});
+
+const empty = z.strictObject({});
+
+/** Each method: what its params must be and what its result is. */
+export const methods = {
+  ping: { params: empty, result: z.object({ protocol: z.number(), pid: z.number() }) },
+  status: { params: empty, result: engineStatusSchema },
+  restore: { params: empty, result: commandResultSchema },
+  offload: { params: empty, result: commandResultSchema },
+  'settings.get': { params: empty, result: settingsSchema },
+  /** Params are validated by the settings schema itself, so the error names the field. */
+  'settings.set': { params: z.strictObject({ settings: z.unknown() }), result: settingsSchema },
+  report: { params: empty, result: z.object({ text: z.string() }) },
+} as const;
+
+export type Method = keyof typeof methods;
+export type ParamsOf<M extends Method> = z.infer<(typeof methods)[M]['params']>;
+export type ResultOf<M extends Method> = z.infer<(typeof methods)[M]['result']>;
+export const METHOD_NAMES = Object.keys(methods) as Method[];
+
+const version = z.literal(PROTOCOL_VERSION, { error: `protocol version must be ${PROTOCOL_VERSION}` });
+const id = z.number().int().nonnegative();
+
+export const errorCodes = ['bad-message', 'bad-params', 'unknown-method', 'failed'] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const envelopeSchema = z.union([
+  z.strictObject({
+    v: version,
+    kind: z.literal('request'),
+    id,
+    method: z.string().max(64),
+    params: z.unknown().optional(),
+  }),
+  z.strictObject({ v: version, kind: z.literal('response'), id, ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({
+    v: version,
+    kind: z.literal('response'),
+    id,
+    ok: z.literal(false),
+    error: z.object({ code: z.enum(errorCodes), message: z.string() }),
+  }),
+  z.strictObject({ v: version, kind: z.literal('event'), event: engineEventSchema }),
+]);
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid message';
+  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
+
+export function parseEnvelope(raw: unknown): Parsed<Envelope> {
+  const r = envelopeSchema.safeParse(raw);
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: firstIssue(r.error) };
+}
+
+export function isMethod(name: string): name is Method {
+  return Object.hasOwn(methods, name);
+}
+
+export function parseParams<M extends Method>(method: M, params: unknown): Parsed<ParamsOf<M>> {
+  const r = methods[method].params.safeParse(params ?? {});
+  return r.success ? { ok: true, value: r.data as ParamsOf<M> } : { ok: false, error: firstIssue(r.error) };
+}
+
+export function parseResult<M extends Method>(method: M, result: unknown): Parsed<ResultOf<M>> {
+  const r = methods[method].result.safeParse(result);
+  return r.success ? { ok: true, value: r.data as ResultOf<M> } : { ok: false, error: firstIssue(r.error) };
+}
+
+export const request = (reqId: number, method: Method, params: unknown = {}): Envelope => ({
+  v: PROTOCOL_VERSION,
+  kind: 'request',
+  id: reqId,
+  method,
+  params,
+});
