@@ -26,6 +26,23 @@ export const methods = {
   /** Params are validated by the settings schema itself, so the error names the field. */
   'settings.set': { params: z.strictObject({ settings: z.unknown() }), result: settingsSchema },
   report: { params: empty, result: z.object({ text: z.string() }) },
+  /** What `doctor` and the UI show about the engine's start: settings problems, probes, providers. */
+  info: {
+    params: empty,
+    result: z.object({
+      settingsFile: z.string(),
+      settingsProblem: z.object({ message: z.string(), keptAs: z.string().nullable() }).nullable(),
+      probes: z.array(z.object({ kind: z.string(), ok: z.boolean(), error: z.string().optional() })),
+      executionProviders: z
+        .object({
+          gpuEp: z.string().nullable(),
+          results: z.array(
+            z.object({ ep: z.string(), ok: z.boolean(), ms: z.number(), error: z.string().optional() }),
+          ),
+        })
+        .nullable(),
+    }),
+  },
 } as const;
 
 export type Method = keyof typeof methods;

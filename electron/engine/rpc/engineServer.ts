@@ -26,6 +26,12 @@ const handlers: Record<Method, Handler> = {
   'settings.get': (e) => e.getSettings(),
   'settings.set': (e, p) => e.setSettings((p as { settings: unknown }).settings),
   report: (e) => ({ text: e.report() }),
+  info: (e) => ({
+    settingsFile: e.settingsFile,
+    settingsProblem: e.settingsProblem,
+    probes: e.probeAttempts,
+    executionProviders: e.executionProviders,
+  }),
 };
 
 /**

@@ -119,5 +119,8 @@ describe('the engine as a child process', () => {
     const kept = (await readdir(home)).filter((f) => f.startsWith('settings.json.corrupt-'));
     expect(kept).toHaveLength(1);
     expect(await readFile(join(home, kept[0] as string), 'utf8')).toBe('{"memory": {"thresholds": ');
+    const info = await e.client.call('info');
+    expect(info.settingsProblem?.keptAs).toBe(join(home, kept[0] as string));
+    expect(info.settingsProblem?.message).toMatch(/not valid JSON.*using defaults/);
   });
 });

@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { openProbe, type ProbeAttempt } from '../../memory/probes/openProbe';
 import type { GpuDeviceInfo } from '../../memory/probes/gpuProbe';
 import { probeExecutionProviders, type EpProbeReport } from '../../models/executionProviders';
@@ -8,7 +9,8 @@ import type { ParsedArgs } from '../main';
 
 interface DoctorReport {
   dataDir: string;
-  settings: { path: string; ok: boolean; problem: string | null; keptAs: string | null };
+  /** keptAside: earlier unusable settings files, moved aside and never overwritten. */
+  settings: { path: string; ok: boolean; problem: string | null; keptAs: string | null; keptAside: string[] };
   probes: ProbeAttempt[];
   devices: GpuDeviceInfo[];
   executionProviders: EpProbeReport;
@@ -32,6 +34,9 @@ async function diagnose(): Promise<DoctorReport> {
   probe.close();
   const executionProviders = await probeExecutionProviders();
   const models = await readdir(userDataPaths(dataDir).models).catch(() => []);
+  const keptAside = (await readdir(dataDir).catch(() => [])).filter((f) =>
+    f.startsWith('settings.json.corrupt-'),
+  );
   const report: DoctorReport = {
     dataDir,
     settings: {
@@ -39,6 +44,7 @@ async function diagnose(): Promise<DoctorReport> {
       ok: loaded.problem === null,
       problem: loaded.problem?.message ?? null,
       keptAs: loaded.problem?.keptAs ?? null,
+      keptAside: keptAside.map((f) => join(dataDir, f)),
     },
     probes: attempts,
     devices,
@@ -55,6 +61,11 @@ function fixesFor(r: DoctorReport): string[] {
   if (!r.settings.ok) {
     fixes.push(
       `Settings were unusable and defaults are in use; the bad file is kept as ${r.settings.keptAs ?? r.settings.path}. Fix or delete it.`,
+    );
+  }
+  if (r.settings.ok && r.settings.keptAside.length > 0) {
+    fixes.push(
+      `Unusable settings files were kept aside: ${r.settings.keptAside.join(', ')}. Recover what you need from them, then delete them.`,
     );
   }
   if (r.devices.length === 0) {
