@@ -4,7 +4,8 @@ import { Engine } from './engine';
 import type { ProbeChoice } from './memory/probes/openProbe';
 import { processPort } from './rpc/processPort';
 import { sendEvent, serveEngine } from './rpc/engineServer';
-import { userDataDir } from './runtime/userDataDir';
+import { EngineLog } from './runtime/engineLog';
+import { userDataDir, userDataPaths } from './runtime/userDataDir';
 import { parseScenario, type Scenario } from './simulation/scenario';
 
 /**
@@ -19,14 +20,19 @@ async function startEngineProcess(): Promise<void> {
     options: { scenario: { type: 'string' }, probe: { type: 'string', default: 'auto' } },
     strict: true,
   });
+  const dataDir = userDataDir();
+  const log = new EngineLog(userDataPaths(dataDir).logs);
   const engine = await Engine.start({
-    dataDir: userDataDir(),
+    dataDir,
     probe: values.probe as ProbeChoice,
     scenario: values.scenario ? await loadScenario(values.scenario) : undefined,
-    emit: (event) => sendEvent(port, event),
+    emit: (event) => {
+      log.write(event);
+      sendEvent(port, event);
+    },
   });
   serveEngine(port, engine);
-  const stop = () => void engine.stop().finally(() => process.exit(0));
+  const stop = () => void engine.stop().finally(() => void log.close().finally(() => process.exit(0)));
   process.on('disconnect', stop);
   process.on('SIGTERM', stop);
   port.post({ v: 1, kind: 'event', event: { type: 'report', text: engine.report() } });

@@ -55,6 +55,10 @@ describe('the engine as a child process', () => {
     const after = await e.client.call('status');
     expect(after.level).toBe('NORMAL');
     expect(after.models.find((m) => m.id === 'stt')?.device).toBe('gpu');
+    // The same story is in the log, in the user data folder.
+    await expect
+      .poll(() => readFile(join(home, 'logs', 'engine.log'), 'utf8').catch(() => ''))
+      .toMatch(/level {4}CRITICAL → EMERGENCY[\s\S]*place {4}stt: cpu → gpu/);
   });
 
   it('rejects invalid settings naming the field, and persists valid ones atomically', async () => {

@@ -5,7 +5,7 @@ import { parseScenario } from '../../simulation/scenario';
 import { runScenario, type EndEvent, type TimedEvent } from '../../simulation/runScenario';
 import type { ParsedArgs } from '../main';
 import { UsageError } from '../usageError';
-import { describeEvent } from './describeEvent';
+import { describeEvent } from '../../../../shared/describeEvent';
 
 export async function simulateCommand({ values, positionals }: ParsedArgs): Promise<number> {
   const file = positionals[0];

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../../../../shared/engineEvents';
+import type { EngineEvent } from './engineEvents';
 
 /** One human-readable line per engine event, for terminals and logs. */
 export function describeEvent(e: EngineEvent): string {
