@@ -19,6 +19,10 @@ export function describeEvent(e: EngineEvent): string {
       return `refused  ${e.command}: ${e.reason}`;
     case 'probe':
       return `probe    ${e.ok ? 'recovered' : `FAILED: ${e.error ?? ''}`}`;
+    case 'transcript':
+      return `text     "${e.text}" (${e.device}/${e.ep}, ${e.latencyMs.toFixed(0)} ms${e.retriedOnCpu ? ', retried on cpu' : ''})`;
+    case 'dictation':
+      return `dictate  ${e.state} (${e.source}${e.queued ? `, ${e.queued} queued` : ''})`;
     case 'failure':
       return `failure  during ${e.during}: ${e.message}`;
     case 'protocol-error':

@@ -100,6 +100,25 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refused'), command: z.string(), reason: z.string() }),
   z.object({ type: z.literal('probe'), ok: z.boolean(), error: z.string().optional() }),
   z.object({ type: z.literal('report'), text: z.string() }),
+  /** A finished transcript: what was said, where it ran, and end-of-speech → text latency. */
+  z.object({
+    type: z.literal('transcript'),
+    id: z.number().int(),
+    text: z.string(),
+    device,
+    ep: z.string(),
+    latencyMs: z.number(),
+    startMs: z.number(),
+    endMs: z.number(),
+    retriedOnCpu: z.boolean(),
+  }),
+  /** Dictation started or stopped; `queued` utterances wait for the recognizer (e.g. while a model moves). */
+  z.object({
+    type: z.literal('dictation'),
+    state: z.enum(['listening', 'stopped']),
+    source: z.string(),
+    queued: z.number().int(),
+  }),
   /** Background work that failed (an action, a move): reported, never fatal. */
   z.object({ type: z.literal('failure'), during: z.string(), message: z.string() }),
   /** A message the engine could not accept and could not answer (no usable id). */

@@ -44,7 +44,10 @@ export function checkRestore(r: RestoreInput): Verdict {
     const auto = checkAutomaticOnly(r);
     if (!auto.ok) return auto;
   } else if (r.level === 'EMERGENCY') {
-    return { ok: false, reason: `GPU memory is at EMERGENCY (${pct(r.usedMiB / r.totalMiB)} used)` };
+    const usage = r.usedMiB / r.totalMiB;
+    const still =
+      usage >= r.thresholds.emergency ? '' : ', waiting for usage to stay low for the recovery dwell';
+    return { ok: false, reason: `GPU memory is at the EMERGENCY level (${pct(usage)} used${still})` };
   }
   const admitted = checkAdmission(r);
   if (!admitted.ok) return admitted;

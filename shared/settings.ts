@@ -14,12 +14,15 @@ const fraction = (label: string) =>
     .lt(1, { error: `${label} must be below 1` });
 
 export const thresholdsSchema = z
-  .object({
-    warning: fraction('warning threshold').default(0.8),
-    critical: fraction('critical threshold').default(0.9),
-    emergency: fraction('emergency threshold').default(0.95),
-    restore: fraction('restore threshold').default(0.6),
-  })
+  .strictObject(
+    {
+      warning: fraction('warning threshold').default(0.8),
+      critical: fraction('critical threshold').default(0.9),
+      emergency: fraction('emergency threshold').default(0.95),
+      restore: fraction('restore threshold').default(0.6),
+    },
+    { error: unknownOr('thresholds must be an object of fractions') },
+  )
   .superRefine((t, ctx) => {
     for (let i = 0; i + 1 < LEVEL_THRESHOLD_NAMES.length; i++) {
       const lower = LEVEL_THRESHOLD_NAMES[i] as ThresholdName;
@@ -48,40 +51,52 @@ const ms = (label: string, min: number, max: number, def: number) =>
     .max(max, { error: `${label} must be at most ${max} ms` })
     .default(def);
 
-export const memorySettingsSchema = z.object({
-  thresholds: thresholdsSchema.default({ warning: 0.8, critical: 0.9, emergency: 0.95, restore: 0.6 }),
-  /** Usage must fall this far below a threshold before the level drops (hysteresis). */
-  hysteresis: z
-    .number({ error: 'hysteresis must be a number' })
-    .min(0, { error: 'hysteresis must be at least 0' })
-    .max(0.2, { error: 'hysteresis must be at most 0.2' })
-    .default(0.02),
-  intervalMs: ms('sampling interval', 20, 60_000, 2000),
-  recoveryDwellMs: ms('recovery dwell', 0, 600_000, 10_000),
-  cooldownMs: ms('action cooldown', 0, 600_000, 30_000),
-  reportIntervalMs: ms('status report interval', 1000, 86_400_000, 300_000),
-  gpuErrorLimit: z
-    .number({ error: 'GPU error limit must be a number' })
-    .int({ error: 'GPU error limit must be a whole number' })
-    .min(1, { error: 'GPU error limit must be at least 1' })
-    .max(100, { error: 'GPU error limit must be at most 100' })
-    .default(3),
-  /** Free VRAM that must remain after a GPU load (admission control). */
-  headroomMiB: z
-    .number({ error: 'GPU headroom must be a number' })
-    .min(0, { error: 'GPU headroom must be at least 0 MiB' })
-    .default(256),
-  /** Which GPU to watch and use: an index ("0") or a UUID; empty = the first. */
-  gpu: z.string({ error: 'GPU must be an index or a UUID' }).default(''),
-  devicePreference: z
-    .enum(['auto', 'gpu', 'cpu'], { error: 'device preference must be auto, gpu or cpu' })
-    .default('auto'),
-});
+export const memorySettingsSchema = z.strictObject(
+  {
+    thresholds: thresholdsSchema.default({ warning: 0.8, critical: 0.9, emergency: 0.95, restore: 0.6 }),
+    /** Usage must fall this far below a threshold before the level drops (hysteresis). */
+    hysteresis: z
+      .number({ error: 'hysteresis must be a number' })
+      .min(0, { error: 'hysteresis must be at least 0' })
+      .max(0.2, { error: 'hysteresis must be at most 0.2' })
+      .default(0.02),
+    intervalMs: ms('sampling interval', 20, 60_000, 2000),
+    recoveryDwellMs: ms('recovery dwell', 0, 600_000, 10_000),
+    cooldownMs: ms('action cooldown', 0, 600_000, 30_000),
+    reportIntervalMs: ms('status report interval', 1000, 86_400_000, 300_000),
+    gpuErrorLimit: z
+      .number({ error: 'GPU error limit must be a number' })
+      .int({ error: 'GPU error limit must be a whole number' })
+      .min(1, { error: 'GPU error limit must be at least 1' })
+      .max(100, { error: 'GPU error limit must be at most 100' })
+      .default(3),
+    /** Free VRAM that must remain after a GPU load (admission control). */
+    headroomMiB: z
+      .number({ error: 'GPU headroom must be a number' })
+      .min(0, { error: 'GPU headroom must be at least 0 MiB' })
+      .default(256),
+    /** Which GPU to watch and use: an index ("0") or a UUID; empty = the first. */
+    gpu: z.string({ error: 'GPU must be an index or a UUID' }).default(''),
+    devicePreference: z
+      .enum(['auto', 'gpu', 'cpu'], { error: 'device preference must be auto, gpu or cpu' })
+      .default('auto'),
+  },
+  { error: unknownOr('memory settings must be an object') },
+);
 
-export const settingsSchema = z.object({
-  version: z.literal(1).default(1),
-  memory: memorySettingsSchema.default(() => memorySettingsSchema.parse({})),
-});
+export const settingsSchema = z.strictObject(
+  {
+    version: z.literal(1, { error: 'settings version must be 1' }).default(1),
+    memory: memorySettingsSchema.default(() => memorySettingsSchema.parse({})),
+  },
+  { error: unknownOr('settings must be an object') },
+);
+
+/** Strict objects: an unknown key is named ("unknown setting intervalMS"), a wrong type gets `message`. */
+function unknownOr(message: string) {
+  return (issue: { code: string; keys?: string[] }) =>
+    issue.code === 'unrecognized_keys' ? `unknown setting ${(issue.keys ?? []).join(', ')}` : message;
+}
 
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 export type MemorySettings = z.infer<typeof memorySettingsSchema>;

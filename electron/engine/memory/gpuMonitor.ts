@@ -24,7 +24,8 @@ const WORKER_ENTRY = new URL(
 export class GpuMonitor {
   private worker: Worker | null = null;
   private latest: GpuSample | null = null;
-  private waiters: ((s: GpuSample | null) => void)[] = [];
+  /** sampleNow callers, with the time they asked: a reading taken before that is not "now". */
+  private waiters: { since: number; resolve: (s: GpuSample | null) => void }[] = [];
 
   constructor(private readonly handlers: MonitorHandlers) {}
 
@@ -51,8 +52,9 @@ export class GpuMonitor {
   /** Ask for a reading now; resolves with it (null if the probe failed). */
   sampleNow(): Promise<GpuSample | null> {
     if (!this.worker) return Promise.resolve(null);
+    const since = Date.now();
     this.post({ type: 'sample-now' });
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => this.waiters.push({ since, resolve }));
   }
 
   get lastSample(): GpuSample | null {
@@ -79,7 +81,9 @@ export class GpuMonitor {
   }
 
   private wake(sample: GpuSample | null): void {
-    for (const w of this.waiters.splice(0)) w(sample);
+    const ready = this.waiters.filter((w) => sample === null || sample.atMs >= w.since);
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve(sample);
   }
 
   private post(m: ToWorker): void {

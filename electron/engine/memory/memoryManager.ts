@@ -156,6 +156,8 @@ export class MemoryManager {
   /** A GPU error seen by a run (retried on the CPU) or reported by the device itself. */
   recordGpuError(kind: GpuErrorKind, message: string, model: string | null, retriedOn: 'cpu' | null): void {
     this.gpuErrorCount++;
+    // A GPU that just failed (out of memory, device lost) gets time before models go back to it.
+    this.backOffRestores();
     const limit = this.settings.gpuErrorLimit;
     this.deps.emit({ type: 'gpu-error', kind, count: this.gpuErrorCount, limit, retriedOn, model, message });
     if (this.gpuErrorCount >= limit && !this.permanentCpu) {
@@ -247,11 +249,12 @@ export class MemoryManager {
   private enterLevel(from: Level, to: Level, usage: number): void {
     this.deps.emit({ type: 'level', from, to, usage });
     if (to === 'NORMAL') this.background('dropping standbys', () => this.dropStandbys());
-    this.fire(to.toLowerCase() as LevelCallbackName);
+    this.fire(to.toLowerCase() as LevelCallbackName, to);
   }
 
-  private fire(name: LevelCallbackName): void {
-    const status = this.status();
+  /** `level`: when one reading climbs several levels, each callback sees its own level. */
+  private fire(name: LevelCallbackName, level?: Level): void {
+    const status = { ...this.status(), ...(level ? { level } : {}) };
     for (const cb of this.callbacks.get(name) ?? []) {
       try {
         cb(status);
@@ -367,8 +370,9 @@ export class MemoryManager {
         result.reasons.push(verdict.reason);
         continue;
       }
-      await this.restoreOne(m, trigger, result);
-      if (this.lastSample) this.lastSample = { ...this.lastSample, ...this.projectLoad(m.estimateMiB) };
+      const moved = await this.restoreOne(m, trigger, result);
+      if (moved && this.lastSample)
+        this.lastSample = { ...this.lastSample, ...this.projectLoad(m.estimateMiB) };
     }
     if (result.moved.length === 0 && result.reasons.length > 0) {
       result.ok = false;
@@ -378,7 +382,11 @@ export class MemoryManager {
     return result;
   }
 
-  private async restoreOne(m: ModelView, trigger: 'auto' | 'manual', result: CommandResult): Promise<void> {
+  private async restoreOne(
+    m: ModelView,
+    trigger: 'auto' | 'manual',
+    result: CommandResult,
+  ): Promise<boolean> {
     const why =
       trigger === 'manual'
         ? 'restored by the user'
@@ -386,18 +394,26 @@ export class MemoryManager {
     try {
       await this.deps.host.move(m.id, 'gpu', why);
       result.moved.push(m.id);
-      this.restoreBackoffMs = 0;
+      // Strikes keep their backoff growing until the user clears them: a flaky GPU waits longer each time.
+      if (this.gpuErrorCount === 0) this.restoreBackoffMs = 0;
+      return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.reasons.push(`${m.id} could not be loaded on the GPU: ${message}`);
-      this.restoreBackoffMs = Math.min(
-        RESTORE_BACKOFF_MS.max,
-        (this.restoreBackoffMs || RESTORE_BACKOFF_MS.first / 2) * 2,
-      );
-      this.restoreNotBeforeMs = this.deps.clock.now() + this.restoreBackoffMs;
+      this.backOffRestores();
       const kind = classifyGpuError(message);
       if (kind !== 'not-gpu') this.recordGpuError(kind, message, m.id, null);
+      return false;
     }
+  }
+
+  /** After a failed restore or a GPU error, wait longer each time before restoring automatically. */
+  private backOffRestores(): void {
+    this.restoreBackoffMs = Math.min(
+      RESTORE_BACKOFF_MS.max,
+      this.restoreBackoffMs === 0 ? RESTORE_BACKOFF_MS.first : this.restoreBackoffMs * 2,
+    );
+    this.restoreNotBeforeMs = this.deps.clock.now() + this.restoreBackoffMs;
   }
 
   /** Until the next reading, count a just-loaded model against free memory. */

@@ -60,6 +60,16 @@ export function parseScenario(input: unknown): ScenarioResult {
   if (!settings.success)
     return { ok: false, error: `settings: ${settings.error.issues.map((i) => i.message).join('; ')}` };
   const { steps } = parsed.data;
+  for (const [i, step] of steps.entries()) {
+    if (!step.settings) continue;
+    const patched = memorySettingsSchema.safeParse({ ...settings.data, ...step.settings });
+    if (!patched.success) {
+      return {
+        ok: false,
+        error: `steps.${i}.settings: ${patched.error.issues.map((x) => x.message).join('; ')}`,
+      };
+    }
+  }
   const lastStep = steps.reduce((max, s) => Math.max(max, s.atMs), 0);
   const ids = parsed.data.models.map((m) => m.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);

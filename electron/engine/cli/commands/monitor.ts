@@ -2,7 +2,7 @@ import type { GpuSample } from '../../../../shared/gpuSample';
 import { usageOf } from '../../../../shared/gpuSample';
 import { levelForUsage } from '../../../../shared/pressurePolicy';
 import type { Thresholds } from '../../../../shared/settings';
-import { openProbe } from '../../memory/probes/openProbe';
+import { openCliProbe } from '../cliProbe';
 import { SamplingLoop } from '../../memory/samplingLoop';
 import { wallClock } from '../../runtime/clock';
 import { cliSettings } from '../cliSettings';
@@ -15,8 +15,7 @@ const BAR_WIDTH = 40;
 export async function monitorCommand({ values }: ParsedArgs): Promise<number> {
   const { settings } = await cliSettings();
   const intervalMs = parseInterval(values['interval'], settings.memory.intervalMs);
-  const gpu = typeof values['gpu'] === 'string' ? values['gpu'] : settings.memory.gpu;
-  const { probe } = openProbe('auto', { gpu });
+  const { probe } = openCliProbe(values['gpu'], settings.memory.gpu);
   if (probe.kind === 'none') {
     process.stderr.write(
       'swictation: no supported GPU found (NVIDIA via NVML, AMD via sysfs); try `swictation doctor`\n',

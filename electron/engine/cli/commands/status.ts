@@ -2,15 +2,14 @@ import { usageOf } from '../../../../shared/gpuSample';
 import { levelForUsage } from '../../../../shared/pressurePolicy';
 import type { EngineStatus } from '../../../../shared/engineEvents';
 import { formatStatusReport } from '../../memory/statusReport';
-import { openProbe } from '../../memory/probes/openProbe';
+import { openCliProbe } from '../cliProbe';
 import { cliSettings } from '../cliSettings';
 import type { ParsedArgs } from '../main';
 
 /** One reading of the GPU and the status block, as the running engine would log it. */
 export async function statusCommand({ values }: ParsedArgs): Promise<number> {
   const { settings } = await cliSettings();
-  const gpu = typeof values['gpu'] === 'string' ? values['gpu'] : settings.memory.gpu;
-  const { probe } = openProbe('auto', { gpu });
+  const { probe } = openCliProbe(values['gpu'], settings.memory.gpu);
   try {
     const sample = probe.kind === 'none' ? null : probe.sample(Date.now());
     const usage = sample ? usageOf(sample) : 0;
