@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { createStream, type RotatingFileStream } from 'rotating-file-stream';
+import { z } from 'zod';
+import { userDataPaths } from '../runtime/userDataDir';
+
+/** One transcript as stored: one JSON object per line of history/transcripts.jsonl. */
+export const historyEntrySchema = z.object({
+  id: z.string().min(1),
+  /** When the utterance ended (epoch ms). */
+  atMs: z.number(),
+  text: z.string(),
+  device: z.enum(['gpu', 'cpu']),
+  /** Execution provider that ran the recognizer (cpu, webgpu, cuda, …). */
+  ep: z.string(),
+  /** From end of speech to text. */
+  latencyMs: z.number().nonnegative(),
+  /** Length of the utterance's audio. */
+  durationMs: z.number().nonnegative(),
+  /** Where the audio came from: "microphone", "file", "cli", … */
+  source: z.string(),
+});
+
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+/** What a caller appends: the store fills in a fresh id and the current time when absent. */
+export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'atMs'> & Partial<Pick<HistoryEntry, 'id' | 'atMs'>>;
+
+export interface HistoryPage {
+  /** Newest first (most recently appended first). */
+  entries: HistoryEntry[];
+  /** Lines that were read but not usable (torn by a crash, hand-edited, wrong shape); never fatal. */
+  skippedLines: number;
+}
+
+export interface ListOptions {
+  /** At most this many entries (default 100). */
+  limit?: number;
+  /** Only entries with atMs strictly before this (epoch ms): the cursor for the next page. */
+  before?: number;
+}
+
+export interface HistoryStoreOptions {
+  /** The history folder, normally userDataPaths(dataDir).history. */
+  dir: string;
+  /** Rotate the live file once it reaches this size (rotating-file-stream syntax, default "1M"). */
+  fileSize?: string;
+  /** Rotated files kept besides the live one (default 10); older ones are dropped. */
+  keepFiles?: number;
+  now?: () => number;
+}
+
+export const HISTORY_FILE = 'transcripts.jsonl';
+const ROTATED = /^transcripts\.jsonl(?:\.(\d+))?$/;
+
+/**
+ * Transcript history as append-only JSON lines with size-based rotation, classical logrotate
+ * style: transcripts.jsonl is live, transcripts.jsonl.1 the newest rotated file, up to .N.
+ *
+ * Writing goes through rotating-file-stream (already the engine log's writer): it appends with
+ * O_APPEND, never splits one write across two files, and calls a write back only after any
+ * rotation it triggered has finished. Listing is ours (the library only writes): the files are read
+ * newest first. Every operation runs on one queue, so a list never sees a rotation half done, and
+ * concurrent appends land as whole lines in call order. The store assumes it is the only writer
+ * of its folder (the engine owns history; the UI asks the engine), because two rotating writers
+ * would each rotate on their own idea of the file's size.
+ */
+export class HistoryStore {
+  private readonly dir: string;
+  private readonly fileSize: string;
+  private readonly keepFiles: number;
+  private readonly now: () => number;
+  private stream: RotatingFileStream | null = null;
+  private streamError: Error | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: HistoryStoreOptions) {
+    this.dir = opts.dir;
+    this.fileSize = opts.fileSize ?? '1M';
+    this.keepFiles = opts.keepFiles ?? 10;
+    this.now = opts.now ?? Date.now;
+  }
+
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    // The queue survives a failed operation; the caller still sees the failure.
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * A crash mid-write leaves a last line without its newline; the next entry would be glued onto
+   * it and lost with it. Ending that torn line first turns it into one skippable line.
+   */
+  private async endTornLine(file: string): Promise<void> {
+    let handle;
+    try {
+      handle = await open(file, 'r+');
+    } catch {
+      return; // no live file yet
+    }
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) return;
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      // Positional write: r+ handles start at offset 0, and appendFile would overwrite the first byte.
+      if (last[0] !== 0x0a) await handle.write('\n', size);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async openStream(): Promise<RotatingFileStream> {
+    if (this.stream) return this.stream;
+    await mkdir(this.dir, { recursive: true });
+    await this.endTornLine(path.join(this.dir, HISTORY_FILE));
+    const stream = createStream(HISTORY_FILE, {
+      path: this.dir,
+      size: this.fileSize,
+      rotate: this.keepFiles,
+    });
+    this.streamError = null;
+    // After an 'error' rotating-file-stream is closed for good: forget it and reopen on next append.
+    stream.on('error', (err) => {
+      this.streamError = err;
+      if (this.stream === stream) this.stream = null;
+    });
+    this.stream = stream;
+    return stream;
+  }
+
+  /** Appends one transcript; resolves once the line is in the file (and any rotation is done). */
+  async append(entry: NewHistoryEntry): Promise<HistoryEntry> {
+    const full = historyEntrySchema.parse({
+      ...entry,
+      id: entry.id ?? randomUUID(),
+      atMs: entry.atMs ?? this.now(),
+    });
+    // One write per line: rotating-file-stream never splits a write, so lines stay whole.
+    const line = `${JSON.stringify(full)}\n`;
+    return this.enqueue(async () => {
+      const stream = await this.openStream();
+      await new Promise<void>((resolve, reject) => {
+        stream.write(line, (err) => {
+          if (err) reject(err);
+          else if (this.streamError) reject(this.streamError);
+          else resolve();
+        });
+      });
+      return full;
+    });
+  }
+
+  /** The live file and the rotated ones, newest first. */
+  private async files(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    return names
+      .map((name) => ({ name, match: ROTATED.exec(name) }))
+      .filter((f): f is { name: string; match: RegExpExecArray } => f.match !== null)
+      .map((f) => ({ name: f.name, index: f.match[1] === undefined ? 0 : Number(f.match[1]) }))
+      .sort((a, b) => a.index - b.index)
+      .map((f) => path.join(this.dir, f.name));
+  }
+
+  /** Newest first, across rotated files; unreadable lines are skipped and counted. */
+  async list(opts: ListOptions = {}): Promise<HistoryPage> {
+    const limit = opts.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new RangeError(`limit must be a whole number ≥ 0, got ${limit}`);
+    return this.enqueue(async () => {
+      const entries: HistoryEntry[] = [];
+      let skippedLines = 0;
+      for (const file of await this.files()) {
+        if (entries.length >= limit) break;
+        let content: string;
+        try {
+          content = await readFile(file, 'utf8');
+        } catch (err) {
+          // Dropped by a rotation between readdir and here: nothing left to read in it.
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw err;
+        }
+        const lines = content.split('\n');
+        for (let i = lines.length - 1; i >= 0 && entries.length < limit; i--) {
+          const line = lines[i];
+          if (line === undefined || line.trim() === '') continue;
+          const entry = parseLine(line);
+          if (!entry) skippedLines++;
+          else if (opts.before === undefined || entry.atMs < opts.before) entries.push(entry);
+        }
+      }
+      return { entries, skippedLines };
+    });
+  }
+
+  /** Deletes every transcript, live and rotated. */
+  clear(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.closeStream();
+      for (const file of await this.files()) {
+        await unlink(file).catch((err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        });
+      }
+    });
+  }
+
+  /** Flushes and closes the file; a later append reopens it. */
+  close(): Promise<void> {
+    return this.enqueue(() => this.closeStream());
+  }
+
+  private closeStream(): Promise<void> {
+    const stream = this.stream;
+    this.stream = null;
+    if (!stream || stream.destroyed) return Promise.resolve();
+    return new Promise((resolve) => stream.end(() => resolve()));
+  }
+}
+
+function parseLine(line: string): HistoryEntry | null {
+  try {
+    const parsed = historyEntrySchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The store in the user data folder: <dataDir>/history/transcripts.jsonl. */
+export function openHistoryStore(dataDir: string, opts: Omit<HistoryStoreOptions, 'dir'> = {}): HistoryStore {
+  return new HistoryStore({ ...opts, dir: userDataPaths(dataDir).history });
+}
