@@ -4,9 +4,9 @@ import { GpuMonitor } from './memory/gpuMonitor';
 import { MemoryManager, type CommandResult } from './memory/memoryManager';
 import type { ProbeAttempt, ProbeChoice } from './memory/probes/openProbe';
 import { probeExecutionProviders, type EpProbeReport } from './models/executionProviders';
-import { ModelHost } from './models/modelHost';
+import { ModelHost, type RunResult } from './models/modelHost';
 import { createOrtSessionFactory } from './models/ortSessionFactory';
-import type { ModelSpec } from './models/session';
+import type { Feeds, ModelSpec } from './models/session';
 import { wallClock, type TimerHandle } from './runtime/clock';
 import { loadSettings, saveSettings, type SettingsProblem } from './runtime/settingsFile';
 import { userDataPaths } from './runtime/userDataDir';
@@ -80,6 +80,11 @@ export class Engine {
 
   status(): EngineStatus {
     return this.parts.manager.status();
+  }
+
+  /** Run a model wherever the memory manager has placed it now (retried on the CPU after a GPU error). */
+  run(modelId: string, feeds: Feeds): Promise<RunResult> {
+    return this.parts.host.run(modelId, feeds);
   }
 
   restore(): Promise<CommandResult> {
@@ -177,7 +182,12 @@ async function startReal(
 }
 
 async function startSimulated(scenario: Scenario, emit: (e: EngineEvent) => void): Promise<Parts> {
-  const rig = new SimulatedRig(scenario, { clock: wallClock, emit });
+  // Models with a file run for real on the CPU; their GPU placement is simulated VRAM.
+  const rig = new SimulatedRig(scenario, {
+    clock: wallClock,
+    emit,
+    realFactory: createOrtSessionFactory({ gpuEp: null }),
+  });
   rig.scheduleSteps();
   await rig.start();
   return {

@@ -1,10 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../memory/probes/gpuProbe';
+import { dictateCommand } from './commands/dictate';
 import { doctorCommand } from './commands/doctor';
 import { monitorCommand } from './commands/monitor';
 import { simulateCommand } from './commands/simulate';
 import { statusCommand } from './commands/status';
 import { stressCommand } from './commands/stress';
+import { transcribeCommand } from './commands/transcribe';
 import { UsageError } from './usageError';
 
 const HELP = `swictation — local dictation with GPU memory protection
@@ -18,6 +20,10 @@ Usage: swictation <command> [options]
                                         the real memory manager against a simulated GPU
   stress --to FRACTION [--hold 30s] [--gpu N|UUID]
                                         take VRAM on a real GPU until usage reaches FRACTION
+  transcribe FILE.wav [--model ID|PATH] [--device cpu|gpu|auto] [--json]
+                                        print the transcript of a WAV file
+  dictate --input FILE.wav|mic [--type|--clipboard] [--model ID|PATH] [--scenario FILE] [--json]
+                                        live dictation under the memory manager
 
 State lives in $SWICTATION_HOME (default: the app's user data folder).`;
 
@@ -39,6 +45,21 @@ const COMMANDS: Record<string, Command> = {
     run: simulateCommand,
   },
   stress: { options: { ...gpu, to: { type: 'string' }, hold: { type: 'string' } }, run: stressCommand },
+  transcribe: {
+    options: { ...json, model: { type: 'string' }, device: { type: 'string' } },
+    run: transcribeCommand,
+  },
+  dictate: {
+    options: {
+      ...json,
+      input: { type: 'string' },
+      model: { type: 'string' },
+      type: { type: 'boolean' },
+      clipboard: { type: 'boolean' },
+      scenario: { type: 'string' },
+    },
+    run: dictateCommand,
+  },
 };
 
 export async function main(argv: string[]): Promise<number> {
