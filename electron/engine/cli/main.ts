@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../memory/probes/gpuProbe';
 import { dictateCommand } from './commands/dictate';
 import { doctorCommand } from './commands/doctor';
+import { modelsCommand } from './commands/models';
 import { monitorCommand } from './commands/monitor';
 import { simulateCommand } from './commands/simulate';
 import { statusCommand } from './commands/status';
@@ -24,6 +25,8 @@ Usage: swictation <command> [options]
                                         print the transcript of a WAV file
   dictate --input FILE.wav|mic [--type|--clipboard] [--model ID|PATH] [--scenario FILE] [--json]
                                         live dictation under the memory manager
+  models list | pull ID [--allow-unverified] | verify [ID]
+                                        the model catalog, downloads (resumable, checksummed), checks
 
 State lives in $SWICTATION_HOME (default: the app's user data folder).`;
 
@@ -60,6 +63,7 @@ const COMMANDS: Record<string, Command> = {
     },
     run: dictateCommand,
   },
+  models: { options: { ...json, 'allow-unverified': { type: 'boolean' } }, run: modelsCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -144,8 +144,9 @@ async function fill(
     try {
       ballast = await deps.takeBallast(ep, mib, device);
     } catch (error) {
-      const message = firstLine(error instanceof Error ? error.message : String(error));
-      if (classifyGpuError(message) === 'oom') {
+      const full = error instanceof Error ? error.message : String(error);
+      const message = firstLine(full);
+      if (classifyGpuError(full) === 'oom') {
         deps.err(`stress: the GPU refused ${Math.round(mib)} MiB more: ${message}`);
         return 'refused';
       }
@@ -169,7 +170,10 @@ async function fill(
 function describe(outcome: FillOutcome): string {
   if (outcome === 'refused') return 'the GPU ran out of memory first';
   if (outcome === 'stalled')
-    return `usage did not rise over ${STALL_LIMIT} sessions: the memory is not landing on this GPU`;
+    return (
+      `usage did not rise over ${STALL_LIMIT} sessions: either the GPU is full (WebGPU reports a failed` +
+      ' allocation only when a model runs) or the memory lands on another GPU'
+    );
   return `${MAX_SESSIONS} sessions without reaching it`;
 }
 
