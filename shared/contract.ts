@@ -26,6 +26,43 @@ export const methods = {
   /** Params are validated by the settings schema itself, so the error names the field. */
   'settings.set': { params: z.strictObject({ settings: z.unknown() }), result: settingsSchema },
   report: { params: empty, result: z.object({ text: z.string() }) },
+  /** Start dictating from the microphone (the engine's recorder), pushed frames (the renderer), or a WAV file. */
+  'dictation.start': {
+    params: z.strictObject({
+      source: z.enum(['push', 'mic', 'file'], { error: 'source must be push, mic or file' }),
+      path: z.string().max(4096).optional(),
+    }),
+    result: z.object({ source: z.string() }),
+  },
+  'dictation.stop': { params: empty, result: z.object({ transcripts: z.number().int() }) },
+  /** 16 kHz mono samples for a `push` dictation (≤ 1 s per message). */
+  'audio.push': {
+    params: z.strictObject({
+      samples: z
+        .union([z.instanceof(Float32Array), z.array(z.number().min(-1).max(1))])
+        .refine((a) => a.length <= 16_000, {
+          error: 'at most 16000 samples (1 s) per message',
+        }),
+    }),
+    result: z.object({ buffered: z.number() }),
+  },
+  'history.list': {
+    params: z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }),
+    result: z.object({
+      entries: z.array(
+        z.object({
+          id: z.string(),
+          atMs: z.number(),
+          text: z.string(),
+          device: z.string(),
+          ep: z.string(),
+          latencyMs: z.number(),
+          durationMs: z.number(),
+          source: z.string(),
+        }),
+      ),
+    }),
+  },
   /** What `doctor` and the UI show about the engine's start: settings problems, probes, providers. */
   info: {
     params: empty,

@@ -84,10 +84,30 @@ export const memorySettingsSchema = z.strictObject(
   { error: unknownOr('memory settings must be an object') },
 );
 
+export const speechSettingsSchema = z.strictObject(
+  {
+    /** An installed model id or a folder; empty: the first installed model, else the bundled tiny model. */
+    model: z.string({ error: 'model must be a model id or a folder' }).default(''),
+    outputMode: z
+      .enum(['type', 'clipboard', 'none'], { error: 'output mode must be type, clipboard or none' })
+      .default('type'),
+    /** Put the previous clipboard back after a paste (only after the paste completed). */
+    restoreClipboard: z.boolean({ error: 'restore clipboard must be true or false' }).default(false),
+    preRollMs: ms('pre-roll', 200, 2000, 400),
+    silenceMs: ms('end-of-speech silence', 100, 5000, 600),
+    maxUtteranceMs: ms('maximum utterance length', 2000, 120_000, 30_000),
+    hotkey: z
+      .string({ error: 'hotkey must be text like CommandOrControl+Shift+D' })
+      .default('CommandOrControl+Shift+D'),
+  },
+  { error: unknownOr('speech settings must be an object') },
+);
+
 export const settingsSchema = z.strictObject(
   {
     version: z.literal(1, { error: 'settings version must be 1' }).default(1),
     memory: memorySettingsSchema.default(() => memorySettingsSchema.parse({})),
+    speech: speechSettingsSchema.default(() => speechSettingsSchema.parse({})),
   },
   { error: unknownOr('settings must be an object') },
 );
@@ -100,6 +120,7 @@ function unknownOr(message: string) {
 
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 export type MemorySettings = z.infer<typeof memorySettingsSchema>;
+export type SpeechSettings = z.infer<typeof speechSettingsSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
 

@@ -11,6 +11,10 @@ import { wallClock, type TimerHandle } from './runtime/clock';
 import { loadSettings, saveSettings, type SettingsProblem } from './runtime/settingsFile';
 import { userDataPaths } from './runtime/userDataDir';
 import type { Scenario } from './simulation/scenario';
+import { DictationService } from './dictation/dictationService';
+import { openHistoryStore, type HistoryStore } from './history/historyStore';
+import { loadRecognizer } from './stt/loadRecognizer';
+import { locateModel } from './stt/modelLocation';
 import { SimulatedRig } from './simulation/simulatedRig';
 
 export interface EngineOptions {
@@ -20,6 +24,8 @@ export interface EngineOptions {
   scenario?: Scenario | undefined;
   emit: (event: EngineEvent) => void;
   models?: ModelSpec[];
+  /** Load the speech model (settings.speech.model, else the first installed, else the bundled one) for dictation. */
+  speech?: boolean;
 }
 
 export class SettingsRejected extends Error {
@@ -62,8 +68,43 @@ export class Engine {
       : await startReal(settings, opts.probe, opts.emit);
     const engine = new Engine(settings, file, loaded.problem, parts);
     for (const m of opts.models ?? []) await parts.manager.load(m);
+    if (opts.speech) await engine.startSpeech(opts.dataDir, opts.emit);
     engine.scheduleReport();
     return engine;
+  }
+
+  private dictationService: DictationService | null = null;
+  private history: HistoryStore | null = null;
+  private speechProblem = 'speech is not enabled in this engine';
+
+  /** A model that cannot load leaves the engine running (memory protection, status) with the reason kept. */
+  private async startSpeech(dataDir: string, emit: (e: EngineEvent) => void): Promise<void> {
+    this.history = openHistoryStore(dataDir);
+    try {
+      const location = await locateModel(this.settings.speech.model || undefined, dataDir);
+      const recognizer = await loadRecognizer(location.dir);
+      for (const m of recognizer.models) await this.parts.manager.load(m);
+      this.dictationService = new DictationService(recognizer, {
+        historyDir: userDataPaths(dataDir).history,
+        history: this.history,
+        settings: () => this.settings,
+        run: (id, feeds) => this.run(id, feeds),
+        emit,
+      });
+    } catch (error) {
+      this.speechProblem = `no speech model could be loaded: ${error instanceof Error ? error.message : String(error)}`;
+      emit({ type: 'failure', during: 'loading the speech model', message: this.speechProblem });
+    }
+  }
+
+  get dictation(): DictationService {
+    if (!this.dictationService) throw new Error(this.speechProblem);
+    return this.dictationService;
+  }
+
+  async listHistory(limit: number) {
+    if (!this.history) throw new Error(this.speechProblem);
+    return (await this.history.list({ limit })).entries;
   }
 
   get manager(): MemoryManager {
@@ -117,6 +158,8 @@ export class Engine {
 
   async stop(): Promise<void> {
     this.reportTimer?.cancel();
+    await this.dictationService?.release();
+    await this.history?.close();
     await this.parts.stop();
   }
 

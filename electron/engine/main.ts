@@ -17,7 +17,11 @@ async function startEngineProcess(): Promise<void> {
   if (!port)
     throw new Error('the engine must be started by a parent process (utilityProcess or child_process)');
   const { values } = parseArgs({
-    options: { scenario: { type: 'string' }, probe: { type: 'string', default: 'auto' } },
+    options: {
+      scenario: { type: 'string' },
+      probe: { type: 'string', default: 'auto' },
+      speech: { type: 'string', default: 'on' },
+    },
     strict: true,
   });
   const dataDir = userDataDir();
@@ -26,6 +30,7 @@ async function startEngineProcess(): Promise<void> {
     dataDir,
     probe: values.probe as ProbeChoice,
     scenario: values.scenario ? await loadScenario(values.scenario) : undefined,
+    speech: values.speech !== 'off',
     emit: (event) => {
       log.write(event);
       sendEvent(port, event);

@@ -5,6 +5,7 @@ import {
   parseParams,
   type ErrorCode,
   type Method,
+  type ParamsOf,
 } from '../../../shared/contract';
 import type { EngineEvent } from '../../../shared/engineEvents';
 import type { Port } from '../../../shared/port';
@@ -26,6 +27,20 @@ const handlers: Record<Method, Handler> = {
   'settings.get': (e) => e.getSettings(),
   'settings.set': (e, p) => e.setSettings((p as { settings: unknown }).settings),
   report: (e) => ({ text: e.report() }),
+  'dictation.start': (e, p) => {
+    const { source, path } = p as ParamsOf<'dictation.start'>;
+    return e.dictation.start(source, path);
+  },
+  'dictation.stop': async (e) => ({ transcripts: await e.dictation.stop() }),
+  'audio.push': (e, p) => {
+    const { samples } = p as ParamsOf<'audio.push'>;
+    return {
+      buffered: e.dictation.push(samples instanceof Float32Array ? samples : Float32Array.from(samples)),
+    };
+  },
+  'history.list': async (e, p) => ({
+    entries: await e.listHistory((p as ParamsOf<'history.list'>).limit ?? 50),
+  }),
   info: (e) => ({
     settingsFile: e.settingsFile,
     settingsProblem: e.settingsProblem,

@@ -22,7 +22,7 @@ const scenario = {
 async function start(extra: string[] = []): Promise<ForkedEngine> {
   const file = join(home, 'scenario.json');
   await writeFile(file, JSON.stringify(scenario));
-  engine = forkEngine(['--scenario', file, ...extra], home);
+  engine = forkEngine(['--scenario', file, '--speech', 'off', ...extra], home);
   await engine.waitFor((e) => e.type === 'report');
   return engine;
 }

@@ -22,6 +22,8 @@ export function forkEngine(args: string[], home: string): ForkedEngine {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, SWICTATION_HOME: home },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Structured clone, as Electron's utilityProcess uses: Float32Array audio frames arrive as Float32Array.
+    serialization: 'advanced',
   });
   const port: Port = {
     post: (m) => child.send(m as object),
