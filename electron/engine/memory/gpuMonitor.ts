@@ -35,17 +35,19 @@ export class GpuMonitor {
     this.worker = worker;
     return new Promise((resolve, reject) => {
       worker.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') resolve({ kind: m.kind, device: m.device, attempts: m.attempts });
-        else if (m.type === 'fatal')
+        if (m.type === 'ready') {
+          // Only now may the sampling thread stop keeping the process alive: awaiting start() must not exit.
+          worker.unref();
+          resolve({ kind: m.kind, device: m.device, attempts: m.attempts });
+        } else if (m.type === 'fatal') {
           reject(new ProbeError((m.code ?? 'init-failed') as ProbeErrorCode, m.message));
-        else if (m.type === 'sample') this.deliver(m.sample);
+        } else if (m.type === 'sample') this.deliver(m.sample);
         else {
           this.handlers.onError(m.message, m.retryInMs);
           this.wake(null);
         }
       });
       worker.on('error', reject);
-      worker.unref();
     });
   }
 
