@@ -33,12 +33,15 @@ export class EngineClient {
   private readonly stop: () => void;
   /** Messages dropped because they failed validation (a fuzzing or version-skew signal). */
   invalidMessages = 0;
+  /** Why the client was closed; later calls fail at once with it. */
+  private closed: string | null = null;
 
   constructor(private readonly port: Port) {
     this.stop = port.onMessage((m) => this.receive(m));
   }
 
   call<M extends Method>(method: M, params?: ParamsOf<M>): Promise<ResultOf<M>> {
+    if (this.closed) return Promise.reject(new EngineRequestError('closed', this.closed));
     const id = this.nextId++;
     return new Promise<ResultOf<M>>((resolve, reject) => {
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
@@ -53,6 +56,7 @@ export class EngineClient {
 
   /** Fail every pending call (the engine went away) and stop listening. */
   close(reason = 'engine connection closed'): void {
+    this.closed = reason;
     this.stop();
     for (const p of this.pending.values()) p.reject(new EngineRequestError('closed', reason));
     this.pending.clear();

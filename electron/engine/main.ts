@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Engine } from './engine';
 import type { ProbeChoice } from './memory/probes/openProbe';
-import { processPort } from './rpc/processPort';
+import type { Port } from '../../shared/port';
+import { processLink } from './rpc/processPort';
 import { sendEvent, serveEngine } from './rpc/engineServer';
 import { EngineLog } from './runtime/engineLog';
 import { userDataDir, userDataPaths } from './runtime/userDataDir';
@@ -13,9 +14,13 @@ import { parseScenario, type Scenario } from './simulation/scenario';
  * the browser harness). Options: --scenario FILE (simulated GPU), --probe auto|nvml|sysfs|none.
  */
 async function startEngineProcess(): Promise<void> {
-  const port = processPort();
-  if (!port)
+  const link = processLink();
+  if (!link) {
     throw new Error('the engine must be started by a parent process (utilityProcess or child_process)');
+  }
+  const { port } = link;
+  // Every window gets its own port from main; events go to all of them.
+  const windows = new Set<Port>();
   const { values } = parseArgs({
     options: {
       scenario: { type: 'string' },
@@ -34,9 +39,18 @@ async function startEngineProcess(): Promise<void> {
     emit: (event) => {
       log.write(event);
       sendEvent(port, event);
+      for (const w of windows) sendEvent(w, event);
     },
   });
   serveEngine(port, engine);
+  link.onAttach(({ port: windowPort, onClose }) => {
+    windows.add(windowPort);
+    const served = serveEngine(windowPort, engine);
+    onClose(() => {
+      windows.delete(windowPort);
+      served.stop();
+    });
+  });
   const stop = () => void engine.stop().finally(() => void log.close().finally(() => process.exit(0)));
   process.on('disconnect', stop);
   process.on('SIGTERM', stop);

@@ -1,0 +1,57 @@
+/**
+ * The global dictation shortcut, best effort. Electron's globalShortcut is X11/Windows/macOS; on
+ * Wayland it usually cannot grab keys, so the reason tells the user to bind `swictation --toggle`
+ * in the desktop's own shortcut settings (handed to the running app through the single-instance lock).
+ */
+export interface ShortcutApi {
+  register(accelerator: string, callback: () => void): boolean;
+  unregister(accelerator: string): void;
+}
+
+export type HotkeyResult = { ok: true } | { ok: false; reason: string };
+
+export function isWayland(env: Record<string, string | undefined>): boolean {
+  return env['XDG_SESSION_TYPE'] === 'wayland' || Boolean(env['WAYLAND_DISPLAY']);
+}
+
+export class HotkeyBinding {
+  private bound: string | null = null;
+
+  constructor(
+    private readonly api: ShortcutApi,
+    private readonly onPress: () => void,
+    private readonly wayland: boolean,
+  ) {}
+
+  /** Bind `accelerator` (empty: none), replacing the previous binding. */
+  set(accelerator: string): HotkeyResult {
+    const wanted = accelerator.trim();
+    if (wanted === this.bound) return { ok: true };
+    this.clear();
+    if (!wanted) return { ok: true };
+    let registered: boolean;
+    try {
+      registered = this.api.register(wanted, this.onPress);
+    } catch (error) {
+      // Electron throws on an accelerator it cannot parse.
+      return { ok: false, reason: `"${wanted}" is not a valid shortcut (${errorText(error)})` };
+    }
+    if (registered) {
+      this.bound = wanted;
+      return { ok: true };
+    }
+    const hint = this.wayland
+      ? 'global shortcuts are not available on Wayland; bind "swictation --toggle" in your desktop settings'
+      : 'another application already uses it';
+    return { ok: false, reason: `${wanted} could not be registered: ${hint}` };
+  }
+
+  clear(): void {
+    if (this.bound) this.api.unregister(this.bound);
+    this.bound = null;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

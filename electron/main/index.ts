@@ -1,0 +1,236 @@
+import {
+  app,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  MessageChannelMain,
+  nativeImage,
+  Notification,
+  session,
+  Tray,
+  utilityProcess,
+  type MessagePortMain,
+  type UtilityProcess,
+} from 'electron';
+import { existsSync } from 'node:fs';
+import { wallClock } from '../engine/runtime/clock';
+import { userDataDir, userDataPaths } from '../engine/runtime/userDataDir';
+import { ENGINE_PORT_MESSAGE, REQUEST_ENGINE_PORT } from '../preload/channels';
+import { AppController } from './appController';
+import type { AppState } from './appState';
+import { handoffData, parseCommandLine, secondInstanceCommand, type AppCommand } from './commandLine';
+import { EngineSupervisor, type EngineProcess } from './engineSupervisor';
+import { HotkeyBinding, isWayland } from './hotkey';
+import { appPaths, appRootFrom } from './paths';
+import { PortBroker, type AttachPortMessage } from './portBroker';
+import { SettingsStore } from './settingsStore';
+import { buildTrayMenu, toMenuTemplate } from './trayMenu';
+import { NOT_LIVE_COLOR, circleBitmap, trayLook } from './trayIcon';
+import { isTrustedSender } from './windowPolicy';
+import { AppWindows, hardenSession } from './windows';
+
+/**
+ * The Electron main process: wiring only. Every decision lives in the pure modules next to this
+ * file (tested with fakes); this file hands them the real Electron APIs.
+ */
+const launch = parseCommandLine(process.argv);
+
+// One folder for the CLI, the engine and the app (the engine reads $SWICTATION_HOME or the same default).
+app.setPath('userData', userDataDir());
+
+/** Commands handed over by later launches; queued until main() can act on them. */
+let handOff: (command: AppCommand) => void;
+const early: AppCommand[] = [];
+handOff = (command) => early.push(command);
+
+if (!app.requestSingleInstanceLock(handoffData(process.argv))) {
+  // Another instance runs: it received our argv through 'second-instance' and acts on it.
+  app.quit();
+} else {
+  // Registered before 'ready' so a launch during startup is not lost.
+  app.on('second-instance', (_event, argv, _cwd, additionalData) => {
+    handOff(secondInstanceCommand(additionalData, argv));
+  });
+  app
+    .whenReady()
+    .then(main)
+    .catch((error: unknown) => {
+      console.error('swictation: startup failed', error);
+      app.exit(1);
+    });
+}
+
+interface UtilityEngine extends EngineProcess {
+  readonly child: UtilityProcess;
+}
+
+function spawnEngine(entry: string, args: string[], home: string): UtilityEngine {
+  const child = utilityProcess.fork(entry, args, {
+    serviceName: 'Swictation engine',
+    stdio: 'inherit',
+    env: { ...process.env, SWICTATION_HOME: home },
+  });
+  return {
+    child,
+    get pid() {
+      return child.pid;
+    },
+    port: {
+      post: (m) => child.postMessage(m),
+      onMessage: (h) => {
+        const listener = (m: unknown) => h(m);
+        child.on('message', listener);
+        return () => child.off('message', listener);
+      },
+    },
+    onExit: (listener) => {
+      child.once('exit', (code) => listener({ code, signal: null }));
+    },
+    terminate: () => void child.kill(),
+    // utilityProcess has one kill(); a SIGKILL needs the pid.
+    forceKill: () => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const home = app.getPath('userData');
+  const paths = appPaths(appRootFrom(import.meta.url), existsSync);
+  hardenSession(session.defaultSession, paths.rendererIndex);
+
+  const store = new SettingsStore(userDataPaths(home).settings);
+  await store.load();
+
+  const supervisor = new EngineSupervisor<UtilityEngine>({
+    spawn: () => spawnEngine(paths.engineEntry, launch.engineArgs, home),
+    clock: wallClock,
+    // The engine saved every change it accepted: what is on disk is what a restarted engine needs.
+    settings: () => store.reload(),
+    onListenerError: (error) => console.error('swictation: listener failed', error),
+  });
+
+  const windows = new AppWindows(paths);
+  const broker = new PortBroker<MessagePortMain>({
+    createChannel: () => new MessageChannelMain(),
+    sendToEngine: (message: AttachPortMessage, port) => {
+      const engine = supervisor.process;
+      if (!engine) return false;
+      engine.child.postMessage(message, [port]);
+      return true;
+    },
+  });
+  supervisor.onLive(() => broker.engineLive());
+  windows.onClosed((id) => broker.forget(id));
+
+  ipcMain.on(REQUEST_ENGINE_PORT, (event) => {
+    const win = windows.fromWebContents(event.sender);
+    const frame = event.senderFrame;
+    const trusted = isTrustedSender(
+      {
+        frameUrl: frame?.url,
+        // The top frame has no parent: an iframe (none of ours has any) is refused.
+        isMainFrame: frame !== null && frame.parent === null,
+        isOurWindow: win !== null,
+      },
+      paths.rendererIndex,
+    );
+    if (!win || !trusted) return;
+    broker.request({
+      id: win.id,
+      isDestroyed: () => win.isDestroyed(),
+      sendPort: (port) => win.webContents.postMessage(ENGINE_PORT_MESSAGE, null, [port]),
+    });
+  });
+
+  // A tray app: no dock icon on macOS.
+  app.dock?.hide();
+  let lastColor = NOT_LIVE_COLOR;
+  const tray = new Tray(iconFor(lastColor));
+  let lastMenu = '';
+  const render = (state: AppState) => {
+    const look = trayLook(state);
+    if (look.color !== lastColor) {
+      lastColor = look.color;
+      tray.setImage(iconFor(look.color));
+    }
+    tray.setToolTip(look.tooltip);
+    const items = buildTrayMenu(state);
+    const key = JSON.stringify(items);
+    // Rebuilding the menu on every sample makes open indicator menus flicker: only when it changes.
+    if (key !== lastMenu) {
+      lastMenu = key;
+      tray.setContextMenu(Menu.buildFromTemplate(toMenuTemplate(items, (a) => void controller.run(a))));
+    }
+  };
+
+  const controller: AppController = new AppController({
+    supervisor,
+    settings: store,
+    clock: wallClock,
+    render,
+    notify: ({ title, body }) => {
+      if (Notification.isSupported()) new Notification({ title, body, silent: true }).show();
+    },
+    showPopover: () => windows.showPopover(trayBounds(tray)),
+    showSettings: () => windows.showSettings(),
+    quit: () => app.quit(),
+    log: (message) => console.warn(`swictation: ${message}`),
+  });
+  // Windows and macOS deliver clicks; Linux indicators do not (the menu has Open for them).
+  tray.on('click', () => windows.togglePopover(trayBounds(tray)));
+
+  const hotkey = new HotkeyBinding(
+    globalShortcut,
+    () => void controller.run('toggle'),
+    isWayland(process.env),
+  );
+  const bindHotkey = (accelerator: string) => {
+    const result = hotkey.set(accelerator);
+    controller.setHotkeyProblem(result.ok ? null : result.reason);
+  };
+  bindHotkey(store.current.speech.hotkey);
+  store.onChange((s) => bindHotkey(s.speech.hotkey));
+  // The settings window talks to the engine directly; pick up what it changed (the hotkey) when it closes.
+  windows.onClosed((_id, view) => {
+    if (view === 'settings') void store.reload();
+  });
+
+  handOff = (command) => void controller.run(command);
+  for (const command of early.splice(0)) handOff(command);
+  // A tray app keeps running with every window closed.
+  app.on('window-all-closed', () => undefined);
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    hotkey.clear();
+    // Let the engine close its log and history before the app goes.
+    void supervisor.stop().finally(() => app.quit());
+  });
+
+  supervisor.start();
+  if (launch.command) void controller.run(launch.command);
+}
+
+function iconFor(color: string): Electron.NativeImage {
+  const size = 32;
+  return nativeImage.createFromBitmap(circleBitmap(color, size), {
+    width: size,
+    height: size,
+    scaleFactor: 2,
+  });
+}
+
+/** Linux reports a zero rectangle: treat it as "no bounds". */
+function trayBounds(tray: Tray): Electron.Rectangle | null {
+  const b = tray.getBounds();
+  return b.width > 0 && b.height > 0 ? b : null;
+}

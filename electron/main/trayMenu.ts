@@ -1,0 +1,96 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import type { AppState } from './appState';
+import { engineStateWords, usageText } from './trayIcon';
+
+/**
+ * The tray menu as data, built from the state by a pure function. A menu is always set: Linux app
+ * indicators (AppIndicator / StatusNotifierItem) ignore clicks on the icon, so every action must
+ * be reachable from here. Disabled items carry their reason in the label, because indicator menus
+ * show neither tooltips nor sublabels.
+ */
+export type TrayAction =
+  | 'toggle-dictation'
+  | 'restore-gpu'
+  | 'open'
+  | 'settings'
+  | 'restart-engine'
+  | 'dismiss-settings-warning'
+  | 'quit';
+
+export type TrayMenuItem =
+  | { kind: 'separator' }
+  | { kind: 'info'; label: string }
+  | { kind: 'action'; action: TrayAction; label: string; enabled: boolean };
+
+export function buildTrayMenu(state: AppState): TrayMenuItem[] {
+  const live = state.engine.state === 'live';
+  const items: TrayMenuItem[] = [{ kind: 'info', label: statusLine(state) }];
+  if (state.settingsWarning) {
+    items.push({
+      kind: 'action',
+      action: 'dismiss-settings-warning',
+      label: `Settings were reset to defaults${state.settingsWarning.keptAs ? ` (old file kept as ${state.settingsWarning.keptAs})` : ''} — dismiss`,
+      enabled: true,
+    });
+  }
+  if (state.engine.settingsError) items.push({ kind: 'info', label: state.engine.settingsError });
+  if (state.hotkeyProblem) items.push({ kind: 'info', label: `Shortcut: ${state.hotkeyProblem}` });
+  items.push({ kind: 'separator' });
+  items.push({
+    kind: 'action',
+    action: 'toggle-dictation',
+    label: state.dictating ? 'Stop dictating' : 'Dictate',
+    enabled: live,
+  });
+  items.push(restoreItem(state));
+  if (state.engine.state === 'failed' || state.engine.state === 'stopped')
+    items.push({ kind: 'action', action: 'restart-engine', label: 'Restart engine', enabled: true });
+  items.push({ kind: 'separator' });
+  items.push({ kind: 'action', action: 'open', label: 'Open Swictation', enabled: true });
+  items.push({ kind: 'action', action: 'settings', label: 'Settings…', enabled: true });
+  items.push({ kind: 'separator' });
+  items.push({ kind: 'action', action: 'quit', label: 'Quit', enabled: true });
+  return items;
+}
+
+function restoreItem(state: AppState): TrayMenuItem {
+  const base = { kind: 'action', action: 'restore-gpu' } as const;
+  if (state.engine.state !== 'live')
+    return { ...base, label: 'Restore to GPU (engine not running)', enabled: false };
+  const blocker = state.status ? state.status.restoreBlocker : 'no status from the engine yet';
+  if (blocker !== null) return { ...base, label: `Restore to GPU — ${blocker}`, enabled: false };
+  return { ...base, label: 'Restore to GPU', enabled: true };
+}
+
+function statusLine(state: AppState): string {
+  const { engine, status } = state;
+  if (engine.state === 'failed') return `Engine failed: ${engine.message ?? 'unknown error'}`;
+  if (engine.state !== 'live') return `Swictation: ${engineStateWords(engine.state)}`;
+  if (!status) return 'Swictation: waiting for the first GPU reading';
+  if (!status.gpu) return 'No GPU: running on the CPU';
+  const onCpu = status.models.filter((m) => m.device === 'cpu' && m.role !== 'vad').length;
+  const offloaded = onCpu ? ` · ${onCpu} model${onCpu > 1 ? 's' : ''} on CPU` : '';
+  return `${status.level} · GPU ${usageText(status.usage)} (${Math.round(status.usedMiB)} / ${Math.round(status.totalMiB)} MiB)${offloaded}`;
+}
+
+/** The Electron template for Menu.buildFromTemplate, with clicks routed to one handler. */
+export function toMenuTemplate(
+  items: readonly TrayMenuItem[],
+  onAction: (action: TrayAction) => void,
+): MenuItemConstructorOptions[] {
+  return items.map((item): MenuItemConstructorOptions => {
+    switch (item.kind) {
+      case 'separator':
+        return { type: 'separator' };
+      case 'info':
+        return { label: item.label, enabled: false };
+      case 'action':
+        return {
+          id: item.action,
+          label: item.label,
+          enabled: item.enabled,
+          click: () => onAction(item.action),
+        };
+    }
+  });
+}

@@ -1,0 +1,136 @@
+import { BrowserWindow, screen, type Rectangle, type Session, type WebContents } from 'electron';
+import path from 'node:path';
+import {
+  CONTENT_SECURITY_POLICY,
+  POPOVER_SIZE,
+  isAllowedRequest,
+  isOwnPage,
+  isPermissionAllowed,
+  popoverBounds,
+  secureWebPreferences,
+} from './windowPolicy';
+
+/**
+ * The tray popover and the settings window: thin wiring of windowPolicy's decisions onto real
+ * BrowserWindows. Both show the one renderer page; `?view=` picks what it draws.
+ */
+export interface WindowPaths {
+  rendererIndex: string;
+  preload: string;
+}
+
+export type View = 'popover' | 'settings';
+
+export class AppWindows {
+  private popover: BrowserWindow | null = null;
+  private settings: BrowserWindow | null = null;
+  private readonly closedListeners = new Set<(id: number, view: View) => void>();
+
+  constructor(private readonly paths: WindowPaths) {}
+
+  /** Show the popover near the tray (top-right of the work area where the tray has no bounds). */
+  showPopover(trayBounds: Rectangle | null = null): void {
+    const win = (this.popover ??= this.create('popover', {
+      ...POPOVER_SIZE,
+      frame: false,
+      resizable: false,
+      skipTaskbar: true,
+      alwaysOnTop: true,
+      title: 'Swictation',
+    }));
+    const display = trayBounds ? screen.getDisplayMatching(trayBounds) : screen.getPrimaryDisplay();
+    win.setBounds(popoverBounds(trayBounds, display.workArea));
+    win.show();
+    win.focus();
+  }
+
+  togglePopover(trayBounds: Rectangle | null = null): void {
+    if (this.popover?.isVisible()) this.popover.hide();
+    else this.showPopover(trayBounds);
+  }
+
+  showSettings(): void {
+    const win = (this.settings ??= this.create('settings', {
+      width: 760,
+      height: 680,
+      minWidth: 520,
+      minHeight: 480,
+      title: 'Swictation settings',
+    }));
+    win.show();
+    win.focus();
+  }
+
+  /** The window that owns these webContents, if it is one of ours. */
+  fromWebContents(contents: WebContents): BrowserWindow | null {
+    const id = BrowserWindow.fromWebContents(contents)?.id;
+    if (id === undefined) return null;
+    return [this.popover, this.settings].find((w) => w?.id === id) ?? null;
+  }
+
+  onClosed(listener: (id: number, view: View) => void): () => void {
+    this.closedListeners.add(listener);
+    return () => this.closedListeners.delete(listener);
+  }
+
+  private create(view: View, options: Electron.BrowserWindowConstructorOptions): BrowserWindow {
+    const win = new BrowserWindow({
+      ...options,
+      show: false,
+      webPreferences: secureWebPreferences(this.paths.preload),
+    });
+    const id = win.id;
+    hardenContents(win.webContents, this.paths.rendererIndex);
+    if (view === 'popover') {
+      // A popover closes when the user clicks elsewhere, like the desktop's own tray menus.
+      win.on('blur', () => {
+        if (!win.webContents.isDevToolsOpened()) win.hide();
+      });
+    }
+    win.on('closed', () => {
+      if (view === 'popover') this.popover = null;
+      else this.settings = null;
+      for (const l of this.closedListeners) l(id, view);
+    });
+    void win.loadFile(this.paths.rendererIndex, { query: { view } });
+    return win;
+  }
+}
+
+/** No navigation away from our page, no new windows, no webviews. */
+export function hardenContents(contents: WebContents, rendererIndex: string): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isOwnPage(url, rendererIndex)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/**
+ * Session-wide rules: only the microphone may be granted, only to our page; only local files of
+ * the renderer folder (and data:/blob:) may load; a CSP header is added where responses have headers.
+ */
+export function hardenSession(session: Session, rendererIndex: string): void {
+  const rendererDir = path.dirname(rendererIndex);
+  session.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(
+      isPermissionAllowed(permission, details.requestingUrl || contents.getURL(), mediaTypes, rendererIndex),
+    );
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => {
+    // Checks (e.g. enumerateDevices) come with the origin, which is opaque for file://; the frame URL is precise.
+    const url = details.requestingUrl ?? requestingOrigin;
+    const mediaType = details.mediaType;
+    return isPermissionAllowed(permission, url, mediaType ? [mediaType] : undefined, rendererIndex);
+  });
+  session.webRequest.onBeforeRequest((details, callback) => {
+    callback({ cancel: !isAllowedRequest(details.url, rendererDir) });
+  });
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+  });
+}

@@ -1,0 +1,146 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LEVEL_COLORS, NOT_LIVE_COLOR } from '../../../electron/main/trayIcon';
+import { fake, type FakeBrowserWindow, type FakeUtilityProcess } from './fakeElectron';
+
+// electron/main/index.ts runs for real against a stand-in `electron` module; the engine it
+// supervises is the real one (forked through electron/main/engineBoot.mjs, as in development).
+vi.mock('electron', () => import('./fakeElectron'));
+
+const scenario = {
+  gpu: { name: 'Simulated 8 GB', totalMiB: 8000, reservedMiB: 300 },
+  settings: { intervalMs: 100 },
+  models: [{ id: 'stt', role: 'stt', sizeMiB: 1500, prefer: 'gpu' }],
+  steps: [{ atMs: 0, externalMiB: 1000 }],
+};
+
+let home: string;
+const savedArgv = process.argv;
+const savedHome = process.env['SWICTATION_HOME'];
+
+const tray = () => {
+  const t = fake.trays[0];
+  if (!t) throw new Error('no tray was created');
+  return t;
+};
+const labels = () => tray().menu.map((i) => i.label ?? '—');
+const lastUtility = (): FakeUtilityProcess => {
+  const u = fake.utilities.at(-1);
+  if (!u) throw new Error('no engine was forked');
+  return u;
+};
+const popover = (): FakeBrowserWindow => {
+  const w = fake.windows[0];
+  if (!w) throw new Error('no window');
+  return w;
+};
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'swictation-main-'));
+  const scenarioFile = join(home, 'scenario.json');
+  await writeFile(scenarioFile, JSON.stringify(scenario));
+  await writeFile(join(home, 'settings.json'), '{ not json');
+  process.env['SWICTATION_HOME'] = home;
+  process.argv = [...savedArgv, '--scenario', scenarioFile, '--speech', 'off'];
+  await import('../../../electron/main/index');
+});
+
+afterAll(async () => {
+  process.argv = savedArgv;
+  if (savedHome === undefined) delete process.env['SWICTATION_HOME'];
+  else process.env['SWICTATION_HOME'] = savedHome;
+  for (const u of fake.utilities)
+    if (u.child.exitCode === null && u.child.signalCode === null) u.child.kill('SIGKILL');
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('the Electron main process wiring (fake Electron, real engine)', () => {
+  it('starts the engine in the user data folder and shows live usage in the tray', async () => {
+    expect(fake.paths.get('userData')).toBe(home);
+    expect(fake.lockData).toEqual({ argv: process.argv });
+    await expect
+      .poll(() => tray().tooltip, { timeout: 45_000 })
+      .toMatch(/^Swictation — GPU \d+\.\d% \(\d+ \/ 8000 MiB\) · NORMAL$/);
+    expect(tray().image).toEqual({ color: LEVEL_COLORS.NORMAL });
+    const u = lastUtility();
+    expect(u.entry).toMatch(/electron\/main\/engineBoot\.mjs$/);
+    expect(u.args).toEqual(['--scenario', join(home, 'scenario.json'), '--speech', 'off']);
+    expect(u.options.env?.['SWICTATION_HOME']).toBe(home);
+    expect(labels()).toEqual(
+      expect.arrayContaining([
+        'Dictate',
+        'Restore to GPU — every model that prefers the GPU is already on it',
+        'Open Swictation',
+        'Settings…',
+        'Quit',
+      ]),
+    );
+    expect(fake.shortcuts.has('CommandOrControl+Shift+D')).toBe(true);
+  });
+
+  it('a corrupt settings file: defaults, kept aside, a notification and a tray item', async () => {
+    expect((await readdir(home)).some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
+    expect(fake.notifications.map((n) => n.title)).toContain('Swictation settings were reset');
+    expect(labels().some((l) => l.startsWith('Settings were reset to defaults (old file kept as'))).toBe(
+      true,
+    );
+  });
+
+  it('a second launch opens the sandboxed popover top-right; its port request is checked and brokered', () => {
+    fake.app.emit('second-instance', {}, ['swictation', '--allow-file-access'], '/', {
+      argv: ['swictation', '--open'],
+    });
+    const win = popover();
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
+    expect(win.options.webPreferences['preload']).toMatch(/out\/preload\/index\.cjs$/);
+    expect(win.loaded?.file).toMatch(/out\/renderer\/index\.html$/);
+    expect(win.loaded?.query).toEqual({ view: 'popover' });
+    expect(win.visible).toBe(true);
+    expect(win.bounds).toMatchObject({ x: 1920 - 380 - 8, y: 35 });
+    expect(win.webContents.openHandler?.()).toEqual({ action: 'deny' });
+
+    const request = fake.ipc.get('swictation:request-engine-port');
+    if (!request) throw new Error('no IPC handler');
+    // A frame that is not our page gets nothing.
+    request({ sender: win.webContents, senderFrame: { url: 'https://evil.example/', parent: null } });
+    // Nor does an iframe inside our page.
+    request({ sender: win.webContents, senderFrame: { url: win.webContents.mainFrame.url, parent: {} } });
+    expect(win.webContents.posted).toHaveLength(0);
+    request({ sender: win.webContents, senderFrame: win.webContents.mainFrame });
+    expect(win.webContents.posted.map((p) => p.channel)).toEqual(['swictation:engine-port']);
+    expect(lastUtility().attached.map((a) => a.message)).toEqual([
+      { kind: 'attach-port', client: `window:${win.id}` },
+    ]);
+  });
+
+  it('a killed engine: the tray shows it restarting, then live again, and the window gets a fresh port', async () => {
+    const first = lastUtility();
+    const pid = first.pid;
+    if (pid === undefined) throw new Error('no pid');
+    process.kill(pid, 'SIGKILL');
+    await expect
+      .poll(() => tray().tooltip, { timeout: 10_000 })
+      .toBe('Swictation — the engine stopped; restarting…');
+    expect(tray().image).toEqual({ color: NOT_LIVE_COLOR });
+    await expect.poll(() => fake.utilities.length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => tray().tooltip, { timeout: 45_000 }).toMatch(/· NORMAL$/);
+    expect(popover().webContents.posted).toHaveLength(2);
+    expect(lastUtility().attached).toHaveLength(1);
+  });
+
+  it('Quit stops the engine before the app goes', async () => {
+    const u = lastUtility();
+    const exited = new Promise((r) => u.child.once('exit', r));
+    const quit = tray().menu.find((i) => i.id === 'quit');
+    quit?.click?.();
+    await exited;
+    await expect.poll(() => fake.quitCalls).toBe(2); // the first was held until the engine stopped
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { AppController } from '../../../electron/main/appController';
+import type { AppState } from '../../../electron/main/appState';
+import type { SettingsWarning } from '../../../electron/main/settingsStore';
+import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings';
+import { FakeSupervisor } from './fakeSupervisor';
+import { STATUS, settle } from './fakes';
+
+function rig() {
+  const supervisor = new FakeSupervisor();
+  const adopted: Settings[] = [];
+  const settings = {
+    warning: null as SettingsWarning | null,
+    onWarning: () => () => undefined,
+    dismissWarning: () => undefined,
+    adopt: (s: Settings) => void adopted.push(s),
+  };
+  const clock = { t: 0, now: () => clock.t };
+  const notes: { title: string; body: string }[] = [];
+  const calls: string[] = [];
+  let state: AppState | null = null;
+  const controller = new AppController({
+    supervisor,
+    settings,
+    clock,
+    render: (s) => (state = s),
+    notify: (n) => notes.push(n),
+    showPopover: () => calls.push('popover'),
+    showSettings: () => calls.push('settings'),
+    quit: () => calls.push('quit'),
+  });
+  const current = (): AppState => {
+    if (!state) throw new Error('never rendered');
+    return state;
+  };
+  return { supervisor, controller, notes, calls, current, adopted, clock };
+}
+
+describe('AppController', () => {
+  it('renders the supervisor state, then the engine status once live, and adopts its settings', async () => {
+    const { supervisor, current, adopted } = rig();
+    expect(current().engine.state).toBe('starting');
+    supervisor.goLive();
+    await settle();
+    expect(current().engine.state).toBe('live');
+    expect(current().status).toEqual(STATUS);
+    expect(adopted).toEqual([DEFAULT_SETTINGS]);
+  });
+
+  it('follows samples and level changes, refreshing the status after moves', async () => {
+    const { supervisor, current, notes } = rig();
+    const engine = supervisor.goLive();
+    await settle();
+    engine.emit({
+      type: 'sample',
+      usage: 0.9,
+      sample: {
+        atMs: 5,
+        gpu: { index: 0, uuid: 'GPU-sim', name: 'sim', vendor: 'simulated' },
+        totalMiB: 8000,
+        freeMiB: 800,
+        usedMiB: 7200,
+        reservedMiB: 300,
+        processMiB: null,
+        topProcesses: [],
+      },
+    });
+    await settle();
+    expect(current().status).toMatchObject({ usage: 0.9, usedMiB: 7200, freeMiB: 800 });
+    engine.status = { ...STATUS, level: 'EMERGENCY', usage: 0.96, restoreBlocker: 'EMERGENCY' };
+    engine.emit({ type: 'level', from: 'CRITICAL', to: 'EMERGENCY', usage: 0.96 });
+    await settle();
+    expect(current().status?.level).toBe('EMERGENCY');
+    expect(current().status?.restoreBlocker).toBe('EMERGENCY');
+    expect(notes.map((n) => n.title)).toEqual(['GPU memory critical: speech models moving to the CPU']);
+  });
+
+  it('Dictate starts the engine’s recorder and Stop stops it', async () => {
+    const { supervisor, controller, current } = rig();
+    const engine = supervisor.goLive();
+    await settle();
+    await controller.run('toggle-dictation');
+    expect(current().dictating).toBe(true);
+    await controller.run('toggle');
+    expect(current().dictating).toBe(false);
+    expect(engine.requests.filter((r) => r.startsWith('dictation'))).toEqual([
+      'dictation.start',
+      'dictation.stop',
+    ]);
+  });
+
+  it('a refused Restore to GPU tells the user why', async () => {
+    const { supervisor, controller, notes } = rig();
+    supervisor.goLive();
+    await settle();
+    await controller.run('restore-gpu');
+    expect(notes).toContainEqual({
+      title: 'Restore to GPU did not happen',
+      body: 'GPU memory is at the EMERGENCY level (96.0% used)',
+    });
+  });
+
+  it('a command given before the engine is live runs once it is (swictation --toggle at launch)', async () => {
+    const { supervisor, controller } = rig();
+    await controller.run('toggle');
+    const engine = supervisor.goLive();
+    await settle();
+    expect(engine.requests).toContain('dictation.start');
+  });
+
+  it('a failed engine is announced once, and engine commands say to restart it', async () => {
+    const { supervisor, controller, notes, current } = rig();
+    supervisor.goLive();
+    await settle();
+    supervisor.set({ state: 'failed', message: 'the engine crashed 5 times within 60 s' });
+    supervisor.set({ state: 'failed', message: 'the engine crashed 5 times within 60 s' });
+    expect(notes.filter((n) => n.title === 'The Swictation engine stopped')).toHaveLength(1);
+    expect(current().dictating).toBe(false);
+    await controller.run('restore-gpu');
+    expect(notes.at(-1)?.title).toBe('The Swictation engine is not running');
+    await controller.run('restart-engine');
+    expect(supervisor.restarts).toBe(1);
+  });
+
+  it('window and app actions go to the injected handlers', async () => {
+    const { controller, calls } = rig();
+    await controller.run('open');
+    await controller.run('settings');
+    await controller.run('quit');
+    expect(calls).toEqual(['popover', 'settings', 'quit']);
+  });
+});
