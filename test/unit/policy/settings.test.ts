@@ -42,6 +42,15 @@ describe('DEFAULT_SETTINGS', () => {
         gpu: '',
         devicePreference: 'auto',
       },
+      speech: {
+        model: '',
+        outputMode: 'type',
+        restoreClipboard: false,
+        preRollMs: 400,
+        silenceMs: 600,
+        maxUtteranceMs: 30_000,
+        hotkey: 'CommandOrControl+Shift+D',
+      },
     });
   });
 
@@ -198,6 +207,7 @@ describe('validateSettings (the whole file)', () => {
         ...DEFAULT_SETTINGS.memory,
         thresholds: { restore: 0.5, warning: 0.7, critical: 0.85, emergency: 0.9 },
       },
+      speech: { ...DEFAULT_SETTINGS.speech, outputMode: 'clipboard' as const, silenceMs: 800 },
     };
     expect(validateSettings(input)).toEqual({ ok: true, settings: input });
   });
