@@ -1,0 +1,72 @@
+// First: configure zod before shared/ builds its schemas (see zodConfig.ts).
+import './zodConfig';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { DictationController } from './audio/dictationController';
+import { chooseTransport } from './engine/connect';
+import { EngineConnection } from './engine/connection';
+import type { EngineApi } from './engine/engineApi';
+import { EngineSession } from './engine/session';
+import { ServicesContext, type AppServices } from './services';
+import { createAppStore } from './store/appStore';
+import { StoreContext } from './store/useApp';
+import './styles/app.css';
+
+/** Wiring: one store, one engine connection per window, the React tree on top. */
+const store = createAppStore();
+const session = new EngineSession(store);
+let dictation: DictationController | null = null;
+
+const choice = chooseTransport(window);
+let connection: EngineConnection | null = null;
+if (choice.ok) {
+  connection = new EngineConnection(choice.transport, {
+    onState: (state, detail, pid) => {
+      const prev = store.getState().connection;
+      store.getState().setConnection(state, detail, pid);
+      if (state !== prev.state && (state === 'live' || prev.state === 'live')) {
+        store
+          .getState()
+          .logNote(
+            state === 'live' ? 'info' : 'warn',
+            state === 'live' ? 'Connected to the engine' : `Engine connection lost: ${detail ?? state}`,
+            Date.now(),
+          );
+      }
+    },
+    onLive: (client) => session.sync(client),
+    onLost: (reason) => {
+      session.detach();
+      dictation?.abort(reason);
+    },
+  });
+} else {
+  store.getState().setConnection('failed', choice.reason);
+}
+
+const api: EngineApi = {
+  call: (method, params) =>
+    connection ? connection.call(method, params) : Promise.reject(new Error('not connected to the engine')),
+  refreshStatus: () => session.refreshStatus(),
+};
+dictation = new DictationController(store, api);
+const services: AppServices = { api, dictation };
+
+const rootElement = document.getElementById('root');
+if (!rootElement) throw new Error('index.html has no #root');
+createRoot(rootElement).render(
+  <StrictMode>
+    <StoreContext.Provider value={store}>
+      <ServicesContext.Provider value={services}>
+        <App />
+      </ServicesContext.Provider>
+    </StoreContext.Provider>
+  </StrictMode>,
+);
+
+connection?.start();
+window.addEventListener('pagehide', () => {
+  connection?.stop();
+  session.stop();
+});

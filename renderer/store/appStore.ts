@@ -1,0 +1,72 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EngineEvent } from '../../shared/engineEvents';
+import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
+import { createDictationSlice, type DictationSlice } from './dictationSlice';
+import { createEngineSlice, type EngineSlice } from './engineSlice';
+import { createEventsSlice, type EventsSlice } from './eventsSlice';
+import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
+import { createStatusSlice, type StatusSlice } from './statusSlice';
+import { createTelemetrySlice, type TelemetrySlice } from './telemetrySlice';
+import { createTranscriptsSlice, type TranscriptsSlice } from './transcriptsSlice';
+
+/** Receiving engine events: the one place that knows which slice each event feeds. */
+export interface RouterSlice {
+  receive: (e: EngineEvent, atMs: number) => void;
+}
+
+export type AppState = ConnectionSlice &
+  StatusSlice &
+  TelemetrySlice &
+  EventsSlice &
+  TranscriptsSlice &
+  SettingsSlice &
+  DictationSlice &
+  EngineSlice &
+  RouterSlice;
+
+export type AppStore = StoreApi<AppState>;
+
+/** The failure the engine reports when no speech model could be loaded (FirstRun reads it). */
+export const SPEECH_LOAD_STEP = 'loading the speech model';
+
+/** A vanilla store: React reads it through hooks, the timeline and unit tests use it directly. */
+export function createAppStore(): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...createConnectionSlice(...a),
+    ...createStatusSlice(...a),
+    ...createTelemetrySlice(...a),
+    ...createEventsSlice(...a),
+    ...createTranscriptsSlice(...a),
+    ...createSettingsSlice(...a),
+    ...createDictationSlice(...a),
+    ...createEngineSlice(...a),
+    receive: (e, atMs) => {
+      const s = a[1]();
+      switch (e.type) {
+        case 'sample':
+          s.pushReading({
+            atMs: e.sample.atMs,
+            usage: e.usage,
+            usedMiB: e.sample.usedMiB,
+            totalMiB: e.sample.totalMiB,
+          });
+          return;
+        case 'level':
+          s.patchLevel(e.to);
+          break;
+        case 'transcript':
+          s.addLiveTranscript(e, atMs);
+          return;
+        case 'dictation':
+          s.applyDictationEvent(e);
+          break;
+        case 'failure':
+          if (e.during === SPEECH_LOAD_STEP) s.setSpeechProblem(e.message);
+          break;
+        default:
+          break;
+      }
+      s.logEvent(e, atMs);
+    },
+  }));
+}

@@ -1,0 +1,203 @@
+import { settingsSchema, validateSettings, type Settings } from '../../shared/settings';
+
+/**
+ * The settings window edits a draft: the raw text of each changed field over the saved settings. Keeping
+ * text (not numbers) lets a user type "0." on the way to "0.85" and lets an empty field say what it needs.
+ */
+export type FieldKey =
+  | 'threshold-restore'
+  | 'threshold-warning'
+  | 'threshold-critical'
+  | 'threshold-emergency'
+  | 'interval'
+  | 'dwell'
+  | 'gpu-error-limit'
+  | 'gpu'
+  | 'device'
+  | 'model'
+  | 'output'
+  | 'hotkey';
+
+export interface FieldSpec {
+  key: FieldKey;
+  /** Where the value lives in Settings. */
+  path: readonly string[];
+  kind: 'number' | 'text' | 'choice';
+  label: string;
+  hint?: string;
+  step?: number;
+  min?: number;
+  max?: number;
+  choices?: readonly { value: string; label: string }[];
+}
+
+const threshold = (name: 'restore' | 'warning' | 'critical' | 'emergency', hint: string): FieldSpec => ({
+  key: `threshold-${name}`,
+  path: ['memory', 'thresholds', name],
+  kind: 'number',
+  label: `${name[0]?.toUpperCase() ?? ''}${name.slice(1)} threshold`,
+  hint,
+  step: 0.01,
+  min: 0,
+  max: 1,
+});
+
+export const FIELDS: readonly FieldSpec[] = [
+  threshold('restore', 'Models return to the GPU when usage stays at or below this.'),
+  threshold('warning', 'Light cleanup from this usage.'),
+  threshold('critical', 'Aggressive cleanup and a CPU standby from this usage.'),
+  threshold('emergency', 'Models move to the CPU from this usage.'),
+  {
+    key: 'interval',
+    path: ['memory', 'intervalMs'],
+    kind: 'number',
+    label: 'Sampling interval (ms)',
+    step: 10,
+    min: 20,
+    max: 60_000,
+  },
+  {
+    key: 'dwell',
+    path: ['memory', 'recoveryDwellMs'],
+    kind: 'number',
+    label: 'Recovery dwell (ms)',
+    hint: 'How long usage must stay lower before the level drops or models return.',
+    step: 500,
+    min: 0,
+    max: 600_000,
+  },
+  {
+    key: 'gpu-error-limit',
+    path: ['memory', 'gpuErrorLimit'],
+    kind: 'number',
+    label: 'GPU error limit',
+    hint: 'After this many GPU errors the models stay on the CPU until you press Restore to GPU.',
+    step: 1,
+    min: 1,
+    max: 100,
+  },
+  {
+    key: 'gpu',
+    path: ['memory', 'gpu'],
+    kind: 'text',
+    label: 'GPU',
+    hint: 'An index such as 0 or a UUID; empty uses the first GPU.',
+  },
+  {
+    key: 'device',
+    path: ['memory', 'devicePreference'],
+    kind: 'choice',
+    label: 'Run models on',
+    choices: [
+      { value: 'auto', label: 'GPU when there is room, else CPU' },
+      { value: 'gpu', label: 'GPU' },
+      { value: 'cpu', label: 'CPU only' },
+    ],
+  },
+  {
+    key: 'model',
+    path: ['speech', 'model'],
+    kind: 'text',
+    label: 'Speech model',
+    hint: 'An installed model id or a folder; empty uses the first installed model, else the bundled one.',
+  },
+  {
+    key: 'output',
+    path: ['speech', 'outputMode'],
+    kind: 'choice',
+    label: 'Output',
+    choices: [
+      { value: 'type', label: 'Type into the focused window' },
+      { value: 'clipboard', label: 'Paste through the clipboard' },
+      { value: 'none', label: 'Keep in history only' },
+    ],
+  },
+  {
+    key: 'hotkey',
+    path: ['speech', 'hotkey'],
+    kind: 'text',
+    label: 'Hotkey',
+    hint: 'e.g. CommandOrControl+Shift+D',
+  },
+];
+
+export type Draft = Partial<Record<FieldKey, string>>;
+
+export interface DraftError {
+  message: string;
+  /** The field the message is about, when it maps to one on the form. */
+  field: FieldKey | null;
+}
+
+export type DraftResult = { ok: true; settings: Settings } | { ok: false; errors: DraftError[] };
+
+function fieldSpec(key: FieldKey): FieldSpec {
+  const spec = FIELDS.find((f) => f.key === key);
+  if (!spec) throw new Error(`no settings field ${key}`);
+  return spec;
+}
+
+/** The saved value of a field as the form shows it. */
+export function savedText(saved: Settings, key: FieldKey): string {
+  let node: unknown = saved;
+  for (const part of fieldSpec(key).path) {
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+  }
+  return typeof node === 'number' || typeof node === 'string' ? String(node) : '';
+}
+
+/** The text a field shows: the draft's when edited, else the saved value. */
+export function fieldText(saved: Settings, draft: Draft, key: FieldKey): string {
+  return draft[key] ?? savedText(saved, key);
+}
+
+/** A number field's text as a number, or the text itself so validation says "must be a number". */
+function parseNumberText(text: string): number | string {
+  const trimmed = text.trim();
+  const n = trimmed === '' ? Number.NaN : Number(trimmed);
+  return Number.isFinite(n) ? n : text;
+}
+
+/** The saved settings with the draft's fields applied: what Save would send. */
+export function mergeDraft(saved: Settings, draft: Draft): unknown {
+  const merged = structuredClone(saved) as unknown as Record<string, unknown>;
+  for (const [key, text] of Object.entries(draft) as [FieldKey, string | undefined][]) {
+    if (text === undefined) continue;
+    const spec = fieldSpec(key);
+    const parents = spec.path.slice(0, -1);
+    const leaf = spec.path[spec.path.length - 1];
+    if (leaf === undefined) continue;
+    let node = merged;
+    for (const part of parents) node = node[part] as Record<string, unknown>;
+    node[leaf] = spec.kind === 'number' ? parseNumberText(text) : text;
+  }
+  return merged;
+}
+
+function fieldForPath(path: readonly PropertyKey[]): FieldKey | null {
+  const joined = path.map(String).join('.');
+  return FIELDS.find((f) => f.path.join('.') === joined)?.key ?? null;
+}
+
+/** Validate the merged draft with the same schema the engine uses; each error names its field. */
+export function validateDraft(saved: Settings, draft: Draft): DraftResult {
+  const merged = mergeDraft(saved, draft);
+  const result = validateSettings(merged);
+  if (result.ok) return result;
+  // validateSettings gives the messages; the schema's issue paths say which input to mark invalid.
+  const parsed = settingsSchema.safeParse(merged);
+  const issues = parsed.success ? [] : parsed.error.issues;
+  return {
+    ok: false,
+    errors: result.errors.map((message) => ({
+      message,
+      field: fieldForPath(issues.find((i) => i.message === message)?.path ?? []),
+    })),
+  };
+}
+
+/** Set one field's draft text; a field edited back to its saved value leaves the draft. */
+export function editDraft(saved: Settings, draft: Draft, key: FieldKey, text: string): Draft {
+  const rest = Object.fromEntries(Object.entries(draft).filter(([k]) => k !== key)) as Draft;
+  return text === savedText(saved, key) ? rest : { ...rest, [key]: text };
+}
