@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRendererBuilt } from '../harness/rendererBuild';
+import { startHarness, type Harness } from '../harness/server';
+import {
+  byTestId,
+  chromiumMissing,
+  Cleanup,
+  fakeMicArgs,
+  launchChromium,
+  openApp,
+  ROOT,
+  screenshot,
+} from './support/browser';
+import { padWithSilence, readWav16, writeWav16 } from './support/wav';
+
+// Dictation end to end: Chromium's fake microphone plays a held-out espeak-ng sentence (voices never seen in
+// training) → getUserMedia → AudioWorklet → 16 kHz frames over the bridge → the real engine (Silero VAD,
+// the tiny CTC model the project trains) → the transcript in the popover.
+
+const MODEL = path.join(ROOT, 'test/fixtures/models/tiny-ctc/model.onnx');
+const AUDIO = path.join(ROOT, 'test/fixtures/audio');
+const HELDOUT = path.join(AUDIO, 'heldout.json');
+const PREFERRED = 'check memory status';
+
+const missing =
+  chromiumMissing ??
+  (existsSync(MODEL)
+    ? null
+    : `${path.relative(ROOT, MODEL)} is not built yet (npm run build:fixture-model)`) ??
+  (existsSync(HELDOUT)
+    ? null
+    : `${path.relative(ROOT, HELDOUT)} is not built yet (npm run build:fixture-model)`);
+if (missing) console.warn(`browser dictation test skipped: ${missing}`);
+
+interface Clip {
+  file: string;
+  text: string;
+  durationMs: number;
+}
+
+describe.skipIf(missing !== null)('dictation from the (fake) microphone', () => {
+  let browser: Browser;
+  let harness: Harness;
+  const cleanup = new Cleanup();
+  let clip: Clip;
+
+  beforeAll(async () => {
+    const clips = JSON.parse(await readFile(HELDOUT, 'utf8')) as Clip[];
+    const chosen = clips.find((c) => c.text === PREFERRED) ?? clips[0];
+    if (!chosen) throw new Error(`${HELDOUT} lists no clips`);
+    clip = chosen;
+    const wav = await readWav16(path.join(AUDIO, clip.file));
+    if (wav.sampleRate !== 16_000 || wav.channels !== 1) {
+      throw new Error(`${clip.file} is ${wav.sampleRate} Hz × ${wav.channels}, expected 16 kHz mono`);
+    }
+    const tmp = cleanup.add(await mkdtemp(path.join(os.tmpdir(), 'swictation-mic-')), (dir) =>
+      rm(dir, { recursive: true, force: true }),
+    );
+    const padded = path.join(tmp, 'utterance.wav');
+    await writeWav16(padded, padWithSilence(wav, 1));
+    await ensureRendererBuilt();
+    // No GPU probe: the model runs on the CPU, the same path every machine has. Output 'none': a test
+    // must not type into whatever window has focus on a developer's desktop.
+    [browser, harness] = await Promise.all([
+      launchChromium(fakeMicArgs(padded)).then((b) => cleanup.add(b, (x) => x.close())),
+      startHarness({ speech: true, probe: 'none', settings: { speech: { outputMode: 'none' } } }).then((h) =>
+        cleanup.add(h, (x) => x.stop()),
+      ),
+    ]);
+  }, 120_000);
+
+  afterAll(() => cleanup.run());
+
+  it('the spoken sentence appears in the transcript list', async () => {
+    const { page, context, problems } = await openApp(browser, harness.url);
+    const dictate = page.locator(byTestId('dictate'));
+    await expect.poll(() => dictate.isEnabled(), { timeout: 10_000 }).toBe(true);
+    const since = harness.events.length;
+    await dictate.click();
+    await harness.bridge.waitForEvent((e) => e.type === 'dictation' && e.state === 'listening', {
+      sinceIndex: since,
+      timeoutMs: 10_000,
+    });
+    // The clip plays once from the moment the microphone opens: 1 s of silence, the sentence, 1 s of silence.
+    const heard = await harness.bridge.waitForEvent((e) => e.type === 'transcript', {
+      sinceIndex: since,
+      timeoutMs: clip.durationMs + 2000 + 15_000,
+    });
+    await dictate.click();
+    await harness.bridge.waitForEvent((e) => e.type === 'dictation' && e.state === 'stopped', {
+      sinceIndex: since,
+      timeoutMs: 10_000,
+    });
+    if (heard.event.type !== 'transcript') throw new Error('not a transcript');
+    const list = page.locator(byTestId('transcript-list'));
+    await expect
+      .poll(async () => (await list.textContent()) ?? '', { timeout: 5000 })
+      .toContain(heard.event.text);
+    await screenshot(page, 'popover-dictation');
+    console.log(
+      `fake mic → transcript: "${heard.event.text}" (expected "${clip.text}", ${heard.event.device}/${heard.event.ep}, ` +
+        `${Math.round(heard.event.latencyMs)} ms after the end of speech)`,
+    );
+    expect(heard.event.text).toBe(clip.text);
+    expect(problems).toEqual([]);
+    // Delivered nowhere, on purpose: no failure to type or paste may be reported.
+    expect(harness.events.filter((t) => t.event.type === 'failure').map((t) => t.event)).toEqual([]);
+    await context.close();
+  });
+});
