@@ -100,18 +100,29 @@ export async function downloadModel(entry: CatalogEntry, opts: DownloadOptions):
       const got = await fetchFile(entry, file, staging, opts, progress);
       files.push({ name: file.name, ...got, checked: file.sha256 !== null ? 'catalog' : 'computed' });
     }
-    const manifest: InstallManifest = {
-      v: 1,
-      id: entry.id,
-      family: entry.family,
-      installedAt: new Date().toISOString(),
-      source: 'download',
-      files,
-    };
-    await writeFile(path.join(staging, INSTALL_MANIFEST), manifestText(manifest));
-    await swapIn(opts.modelsDir, entry.id, staging);
-    return manifest;
+    return finishInstall(entry, 'download', files, staging, opts.modelsDir);
   });
+}
+
+/** Every file is in staging and checked: record what was installed, then swap the folder in at once. */
+async function finishInstall(
+  entry: CatalogEntry,
+  source: InstallManifest['source'],
+  files: InstallManifest['files'],
+  staging: string,
+  modelsDir: string,
+): Promise<InstallManifest> {
+  const manifest: InstallManifest = {
+    v: 1,
+    id: entry.id,
+    family: entry.family,
+    installedAt: new Date().toISOString(),
+    source,
+    files,
+  };
+  await writeFile(path.join(staging, INSTALL_MANIFEST), manifestText(manifest));
+  await swapIn(modelsDir, entry.id, staging);
+  return manifest;
 }
 
 /** Installs a model that ships with the app (entry.bundledDir, relative to `appRoot`): copy, hash, swap in. */
@@ -135,17 +146,7 @@ export async function installBundledModel(
       });
       files.push({ name: d.name, ...(await hashFile(path.join(staging, d.name))), checked: 'computed' });
     }
-    const manifest: InstallManifest = {
-      v: 1,
-      id: entry.id,
-      family: entry.family,
-      installedAt: new Date().toISOString(),
-      source: 'bundled',
-      files,
-    };
-    await writeFile(path.join(staging, INSTALL_MANIFEST), manifestText(manifest));
-    await swapIn(opts.modelsDir, entry.id, staging);
-    return manifest;
+    return finishInstall(entry, 'bundled', files, staging, opts.modelsDir);
   });
 }
 
