@@ -1,10 +1,10 @@
 // Results as files: <name>.json (every figure, for tools and notes), <name>.md (the table a person reads) and
-// README.md (all four, from whatever results exist, so rerunning one benchmark keeps the others' latest).
+// README.md (every benchmark, from whatever results exist, so rerunning one benchmark keeps the others' latest).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeMachine, type MachineInfo } from './machine';
 
-export const BENCH_NAMES = ['probe', 'monitor', 'latency', 'offload', 'speech'] as const;
+export const BENCH_NAMES = ['probe', 'monitor', 'latency', 'offload', 'speech', 'renderer'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchResult {
@@ -83,7 +83,7 @@ export async function writeSummary(dir: string): Promise<string> {
   const text = [
     '# Benchmark results',
     '',
-    'Written by `npm run bench -- probe|monitor|latency|offload|speech|all [--quick]` (bench/run.ts); each section is',
+    'Written by `npm run bench -- probe|monitor|latency|offload|speech|renderer|all [--quick]` (bench/run.ts); each section is',
     'the latest run of that benchmark, with the machine it ran on. Figures from different machines or runs are',
     'not comparable with each other; the ratios inside one table were measured side by side in one run.',
     '',
