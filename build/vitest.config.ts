@@ -8,6 +8,7 @@ export default defineConfig({
       'test/integration/**/*.test.ts',
       'test/browser/**/*.test.ts',
       'test/e2e/**/*.test.ts',
+      'test/faults/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
