@@ -78,6 +78,18 @@ export const methods = {
           ),
         })
         .nullable(),
+      /** The engine process's memory and event-loop lag (soak runs and diagnostics read it). */
+      runtime: z.object({
+        rssMiB: z.number(),
+        heapUsedMiB: z.number(),
+        uptimeS: z.number(),
+        eventLoopDelayMs: z.object({
+          p50: z.number(),
+          p99: z.number(),
+          max: z.number(),
+          samples: z.number(),
+        }),
+      }),
     }),
   },
 } as const;
