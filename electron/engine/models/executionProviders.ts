@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { unpackedPath } from '../runtime/asarPaths';
 
 export type GpuEp = 'cuda' | 'webgpu';
 export type ProbedEp = GpuEp | 'cpu';
@@ -71,7 +72,7 @@ async function probeOne(ep: ProbedEp): Promise<EpProbeResult> {
   const elapsed = (): number => Math.round((performance.now() - start) * 10) / 10;
   let session: ort.InferenceSession | null = null;
   try {
-    session = await ort.InferenceSession.create(fileURLToPath(PROBE_MODEL_URL), {
+    session = await ort.InferenceSession.create(unpackedPath(fileURLToPath(PROBE_MODEL_URL)), {
       executionProviders: [ep],
       graphOptimizationLevel: 'all',
     });

@@ -10,6 +10,7 @@ import {
 import type { EngineEvent } from '../../../shared/engineEvents';
 import type { Port } from '../../../shared/port';
 import { SettingsRejected, type Engine } from '../engine';
+import { monitorProcessHealth, processHealth } from './processHealth';
 
 export interface ServerStats {
   requests: number;
@@ -46,6 +47,7 @@ const handlers: Record<Method, Handler> = {
     settingsProblem: e.settingsProblem,
     probes: e.probeAttempts,
     executionProviders: e.executionProviders,
+    runtime: processHealth(),
   }),
 };
 
@@ -67,6 +69,7 @@ export function serveEngine(
     reply(id, { ok: false, error: { code, message } });
   };
 
+  monitorProcessHealth();
   const stop = port.onMessage((raw) => {
     stats.requests++;
     const parsed = parseEnvelope(raw);

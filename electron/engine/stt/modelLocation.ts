@@ -1,12 +1,21 @@
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packagedResourcesDir } from '../runtime/asarPaths';
 import { userDataPaths } from '../runtime/userDataDir';
 
-/** The tiny closed-vocabulary model the project trains and ships: the offline self-test ("check memory status"). */
-export const FIXTURE_MODEL_DIR = fileURLToPath(
-  new URL('../../../test/fixtures/models/tiny-ctc/', import.meta.url),
-);
+/**
+ * The tiny closed-vocabulary model the project trains and ships: the offline self-test ("check memory status").
+ * The packaged app carries it as an extra resource (build/electron-builder.yml: resources/models/tiny-ctc);
+ * elsewhere it is in the source tree, three folders up from here and from the bundle (out/app/engine/).
+ */
+export const FIXTURE_MODEL_DIR = fixtureModelDir(fileURLToPath(import.meta.url));
+
+function fixtureModelDir(moduleFile: string): string {
+  const resources = packagedResourcesDir(moduleFile);
+  if (resources !== null) return path.join(resources, 'models', 'tiny-ctc');
+  return fileURLToPath(new URL('../../../test/fixtures/models/tiny-ctc/', import.meta.url));
+}
 
 export interface ModelLocation {
   dir: string;
