@@ -20,7 +20,7 @@ export function describeEvent(e: EngineEvent): string {
     case 'probe':
       return `probe    ${e.ok ? 'recovered' : `FAILED: ${e.error ?? ''}`}`;
     case 'transcript':
-      return `text     "${e.text}" (${e.device}/${e.ep}, ${e.latencyMs.toFixed(0)} ms${e.retriedOnCpu ? ', retried on cpu' : ''})`;
+      return `text     "${e.text}" (${e.device}/${e.ep}, ${e.latencyMs.toFixed(0)} ms${e.retriedOnCpu ? ', retried on cpu' : ''}${e.recovered ? ', recovered after an engine restart' : ''})`;
     case 'dictation':
       return `dictate  ${e.state} (${e.source}${e.queued ? `, ${e.queued} queued` : ''})`;
     case 'failure':

@@ -111,6 +111,8 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     startMs: z.number(),
     endMs: z.number(),
     retriedOnCpu: z.boolean(),
+    /** Transcribed after an engine restart from the dictation journal (its session died mid-utterance). */
+    recovered: z.boolean().optional(),
   }),
   /** Dictation started or stopped; `queued` utterances wait for the recognizer (e.g. while a model moves). */
   z.object({

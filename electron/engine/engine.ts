@@ -74,6 +74,7 @@ export class Engine {
   }
 
   private dictationService: DictationService | null = null;
+  private recovery: Promise<unknown> = Promise.resolve();
   private history: HistoryStore | null = null;
   private speechProblem = 'speech is not enabled in this engine';
 
@@ -91,6 +92,8 @@ export class Engine {
         run: (id, feeds) => this.run(id, feeds),
         emit,
       });
+      // Speech a crashed engine left in the dictation journal: transcribed in the background.
+      this.recovery = this.dictationService.recoverInterrupted();
     } catch (error) {
       this.speechProblem = `no speech model could be loaded: ${error instanceof Error ? error.message : String(error)}`;
       emit({ type: 'failure', during: 'loading the speech model', message: this.speechProblem });
@@ -158,6 +161,7 @@ export class Engine {
 
   async stop(): Promise<void> {
     this.reportTimer?.cancel();
+    await this.recovery;
     await this.dictationService?.release();
     await this.history?.close();
     await this.parts.stop();

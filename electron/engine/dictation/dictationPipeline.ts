@@ -6,6 +6,7 @@ import type { SegmenterOptions } from '../audio/segmenter';
 import { segmentStream, type ChunkScorer } from '../audio/vadSegmenter';
 import { writeWav } from '../audio/wavFile';
 import type { ModelRunner, Recognizer } from '../stt/recognizer';
+import { utteranceKey, type DictationJournal } from './dictationJournal';
 import { UtteranceQueue } from './utteranceQueue';
 
 export interface Transcript {
@@ -17,6 +18,8 @@ export interface Transcript {
   startMs: number;
   endMs: number;
   retriedOnCpu: boolean;
+  /** Transcribed after an engine restart from the journal of a dictation that died. */
+  recovered?: boolean;
 }
 
 export interface DictationDeps {
@@ -29,41 +32,77 @@ export interface DictationDeps {
   historyDir: string;
   memoryCapacity?: number;
   emit: (event: EngineEvent) => void;
-  /** Called with each transcript, in order (typing, history). A failure is reported, not fatal. */
+  /**
+   * Called with each transcript, in order; resolves once the transcript is kept (history). A rejection
+   * is reported, not fatal, and the utterance stays in the journal for the next start.
+   */
   onTranscript?: (t: Transcript) => Promise<void>;
+  /** Write-ahead journal: each utterance is on disk from segmentation until its transcript is kept. */
+  journal?: DictationJournal;
 }
 
 /**
  * Audio → VAD → segmenter → queue → recognizer → transcripts. The producer (segmenting) and the
  * consumer (recognition) run concurrently, so audio keeps flowing while a model moves; the queue
- * spills to disk rather than drop. An utterance the recognizer cannot handle is saved as a WAV.
+ * spills to disk rather than drop. An utterance the recognizer cannot handle is saved as a WAV. With a
+ * journal, an utterance is on disk from the moment it is segmented until its transcript is kept, so an
+ * engine that dies meanwhile loses nothing (journalRecovery picks it up at the next start).
  */
 export async function runDictation(source: AudioSource, deps: DictationDeps): Promise<Transcript[]> {
   const queue = new UtteranceQueue({
-    spillDir: path.join(deps.historyDir, 'pending'),
+    spillDir: deps.journal?.spillDir ?? path.join(deps.historyDir, 'pending'),
     memoryCapacity: deps.memoryCapacity ?? 8,
   });
   const produce = async () => {
     try {
-      for await (const u of segmentStream(source, deps.vad, deps.segmenter ?? {})) await queue.add(u);
+      for await (const u of segmentStream(source, deps.vad, deps.segmenter ?? {})) {
+        deps.journal?.recordUtterance(u);
+        await queue.add(u);
+      }
     } finally {
       queue.close();
     }
   };
   const transcripts: Transcript[] = [];
+  let unsettled = 0;
   const consume = async () => {
     for (let u = await queue.next(); u !== null; u = await queue.next()) {
       const t = await recognizeOne(u, deps);
-      if (t === null) continue;
-      transcripts.push(t);
-      deps.emit({ type: 'transcript', ...t });
-      await deps.onTranscript?.(t).catch((error: unknown) => {
-        deps.emit({ type: 'failure', during: 'delivering a transcript', message: messageOf(error) });
-      });
+      if (t !== null) {
+        transcripts.push(t);
+        deps.emit({ type: 'transcript', ...t });
+        if (!(await keep(t, deps))) {
+          unsettled++;
+          continue;
+        }
+      }
+      deps.journal?.settle(utteranceKey(u));
     }
   };
-  await Promise.all([produce(), consume()]);
+  // Both sides finish before the journal closes: the consumer drains the queue even after a source error.
+  const [produced, consumed] = await Promise.allSettled([produce(), consume()]);
+  // A source that failed may have left speech the segmenter never finished: the live audio stays too.
+  deps.journal?.close({ keep: unsettled > 0 || produced.status === 'rejected' });
+  for (const r of [produced, consumed]) if (r.status === 'rejected') throw r.reason;
   return transcripts;
+}
+
+/** Hand the transcript on; false when it could not be kept (its utterance then stays in the journal). */
+async function keep(t: Transcript, deps: DictationDeps): Promise<boolean> {
+  try {
+    await deps.onTranscript?.(t);
+    return true;
+  } catch (error) {
+    const kept = deps.journal
+      ? `; its audio stays in ${deps.journal.dir} and is transcribed again at the next start`
+      : '';
+    deps.emit({
+      type: 'failure',
+      during: `keeping transcript ${t.id}`,
+      message: `${messageOf(error)}${kept}`,
+    });
+    return false;
+  }
 }
 
 async function recognizeOne(u: Utterance & { id: number }, deps: DictationDeps): Promise<Transcript | null> {

@@ -9,7 +9,9 @@ import { wavFileSource } from '../audio/wavFile';
 import type { HistoryStore } from '../history/historyStore';
 import { createTextOutput } from '../output/textOutput';
 import type { ModelRunner, Recognizer } from '../stt/recognizer';
-import { runDictation } from './dictationPipeline';
+import { DictationJournal } from './dictationJournal';
+import { runDictation, type Transcript } from './dictationPipeline';
+import { recoverJournal, type RecoveryResult } from './journalRecovery';
 
 export type DictationSourceKind = 'push' | 'mic' | 'file';
 
@@ -24,6 +26,7 @@ export interface DictationServiceDeps {
 interface Session {
   label: string;
   push: PushSource | null;
+  journal: DictationJournal | null;
   stop: () => void;
   done: Promise<number>;
 }
@@ -52,13 +55,16 @@ export class DictationService {
     this.vad ??= await SileroVad.create();
     const push = kind === 'push' ? createPushSource() : null;
     const controller = new AbortController();
+    const label = kind === 'file' ? path.basename(file ?? '') : kind;
+    const journal = this.openJournal(label);
+    // Pushed frames are journaled as they arrive (push()); other sources as they are read.
+    const input = kind === 'mic' ? recorderSource() : wavFileSource(file ?? '', { realtime: true });
     const source = stoppable(
-      push?.source ?? (kind === 'mic' ? recorderSource() : wavFileSource(file ?? '', { realtime: true })),
+      push?.source ?? (journal ? journaled(input, journal) : input),
       controller.signal,
     );
-    const label = kind === 'file' ? path.basename(file ?? '') : kind;
-    const done = this.run(source, label);
-    this.session = { label, push, stop: () => (push ? push.end() : controller.abort()), done };
+    const done = this.run(source, label, journal);
+    this.session = { label, push, journal, stop: () => (push ? push.end() : controller.abort()), done };
     this.deps.emit({ type: 'dictation', state: 'listening', source: label, queued: 0 });
     return { source: label };
   }
@@ -68,7 +74,41 @@ export class DictationService {
     const push = this.session?.push;
     if (!push) throw new Error('no dictation from pushed audio is running (start one with source "push")');
     push.push(samples);
+    // On disk before the segmenter reads it: an engine killed now still has this audio at its next start.
+    this.session?.journal?.appendAudio(samples);
     return push.bufferedMs;
+  }
+
+  /**
+   * Transcribe what a dictation of an engine that died left in the journal (kept in the history, flagged
+   * recovered, never typed). Runs beside new dictation with a VAD of its own; never throws.
+   */
+  async recoverInterrupted(): Promise<RecoveryResult> {
+    let vad: SileroVad;
+    try {
+      vad = await SileroVad.create();
+    } catch (error) {
+      this.deps.emit({
+        type: 'failure',
+        during: 'recovering interrupted dictations',
+        message: `the VAD could not be loaded (${error instanceof Error ? error.message : String(error)}); the journal is kept for the next start`,
+      });
+      return { recovered: 0, failed: 0, sessions: 0 };
+    }
+    try {
+      const settings = this.deps.settings();
+      return await recoverJournal({
+        historyDir: this.deps.historyDir,
+        recognizer: this.recognizer,
+        run: this.deps.run,
+        vad,
+        segmenter: { preRollMs: settings.speech.preRollMs, silenceMs: settings.speech.silenceMs },
+        emit: this.deps.emit,
+        keep: (t, source) => this.keep(t, `${source} (recovered)`).then(() => undefined),
+      });
+    } finally {
+      await vad.release();
+    }
   }
 
   /** Ends the input; resolves when every queued utterance has been transcribed. */
@@ -85,7 +125,32 @@ export class DictationService {
     this.vad = null;
   }
 
-  private async run(source: AudioSource, label: string): Promise<number> {
+  private keep(t: Transcript, source: string) {
+    return this.deps.history.append({
+      text: t.text,
+      device: t.device,
+      ep: t.ep,
+      latencyMs: t.latencyMs,
+      durationMs: t.endMs - t.startMs,
+      source,
+    });
+  }
+
+  /** No journal (a read-only or full disk) means dictation without crash protection, said once. */
+  private openJournal(label: string): DictationJournal | null {
+    const report = (message: string) =>
+      this.deps.emit({ type: 'failure', during: `journaling dictation (${label})`, message });
+    try {
+      return DictationJournal.open(this.deps.historyDir, label, report);
+    } catch (error) {
+      report(
+        `the dictation journal could not be created (${error instanceof Error ? error.message : String(error)}): this dictation is not protected against an engine crash`,
+      );
+      return null;
+    }
+  }
+
+  private async run(source: AudioSource, label: string, journal: DictationJournal | null): Promise<number> {
     const settings = this.deps.settings();
     const output = createTextOutput(settings.speech.outputMode, {
       restoreClipboard: settings.speech.restoreClipboard,
@@ -103,19 +168,21 @@ export class DictationService {
           maxUtteranceMs: settings.speech.maxUtteranceMs,
         },
         emit: this.deps.emit,
+        ...(journal ? { journal } : {}),
         onTranscript: async (t) => {
-          await this.deps.history.append({
-            text: t.text,
-            device: t.device,
-            ep: t.ep,
-            latencyMs: t.latencyMs,
-            durationMs: t.endMs - t.startMs,
-            source: label,
-          });
+          await this.keep(t, label);
           if (t.text === '' || output.mode === 'none') return;
+          // Kept already: a delivery problem is said, and the transcript stays in the history.
           const delivered = await output.deliver(t.text);
-          if (!delivered.ok)
-            throw new Error(delivered.message ?? 'the transcript could not be typed or pasted');
+          const fellBack = delivered.mode !== output.mode;
+          if (!delivered.ok || fellBack) {
+            this.deps.emit({
+              type: 'failure',
+              during: `${output.mode === 'type' ? 'typing' : 'pasting'} transcript ${t.id}`,
+              message:
+                delivered.message ?? 'the transcript could not be typed or pasted; it is in the history',
+            });
+          }
         },
       });
       count = transcripts.length;
@@ -131,6 +198,18 @@ export class DictationService {
     }
     return count;
   }
+}
+
+/** Each chunk goes to the journal as it is read. */
+function journaled(source: AudioSource, journal: DictationJournal): AudioSource {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const chunk of source) {
+        journal.appendAudio(chunk);
+        yield chunk;
+      }
+    },
+  };
 }
 
 /** End a source's iteration when the signal fires (the recorder child is stopped by the iterator's return). */

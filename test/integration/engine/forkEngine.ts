@@ -17,10 +17,10 @@ export interface ForkedEngine {
 }
 
 /** Start the real engine entry as a child process, the way the browser harness and Electron do. */
-export function forkEngine(args: string[], home: string): ForkedEngine {
+export function forkEngine(args: string[], home: string, env: NodeJS.ProcessEnv = {}): ForkedEngine {
   const child = fork(ENTRY, args, {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, SWICTATION_HOME: home },
+    env: { ...process.env, ...env, SWICTATION_HOME: home },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Structured clone, as Electron's utilityProcess uses: Float32Array audio frames arrive as Float32Array.
     serialization: 'advanced',
