@@ -15,6 +15,8 @@
  * 5. `swictation stress` for real: ballast sessions through the app's own GPU provider up to usage + 3 points.
  * 6. A forced real out-of-memory: ballast leaves 700 MiB free, the model is run on the GPU; expected: a GPU
  *    error, the request retried on the CPU, the result equal to the CPU's.
+ * 7. The fixture speech models (tiny CTC, tiny TDT) on the GPU provider vs the CPU: same transcripts and the
+ *    latency ratio (runs right after section 2, before the ballast sections).
  *
  * Output lines are tagged [measured] (read from the machine now), [assumed] (taken from FACTS.md or the design,
  * not checked here) or [check] (a verdict). Logs go under $OUT when set: gpuCheck.log, events.jsonl,
@@ -49,6 +51,11 @@ import type { Feeds, ModelSpec, Outputs } from '../../electron/engine/models/ses
 import { wallClock } from '../../electron/engine/runtime/clock';
 import { realStressDeps, stressCommand } from '../../electron/engine/cli/commands/stress';
 import { writeDenseModel } from '../fixtures/denseModel';
+import { memorySource } from '../../electron/engine/audio/memorySource';
+import { SileroVad } from '../../electron/engine/audio/sileroVad';
+import { segmentStream } from '../../electron/engine/audio/vadSegmenter';
+import { readWav } from '../../electron/engine/audio/wavFile';
+import { loadRecognizer, type LoadedRecognizer } from '../../electron/engine/stt/loadRecognizer';
 
 // ---------------------------------------------------------------- configuration
 
@@ -785,6 +792,111 @@ async function checkStress(probe: GpuProbe): Promise<void> {
   );
 }
 
+// ---------------------------------------------------------------- 7. speech on the GPU
+
+const FIXTURE_AUDIO = join(REPO, 'test/fixtures/audio');
+
+/** The fixture speech models on the GPU provider vs the CPU: same transcripts, and the latency ratio. */
+async function checkSpeech(gpuEp: GpuEp): Promise<void> {
+  section(`7. Fixture speech models on ${gpuEp} vs the CPU (same utterances, same decoder)`);
+  const utterances = await fixtureUtterances();
+  measured(
+    'utterances',
+    `${utterances.length} (held-out WAVs + ten-utterances.wav, segmented by Silero VAD on the CPU)`,
+  );
+  for (const name of ['tiny-ctc', 'tiny-tdt']) {
+    const recognizer = await loadRecognizer(join(REPO, 'test/fixtures/models', name));
+    const cpu = await transcribeAll(recognizer, null, utterances);
+    const gpu = await transcribeAll(recognizer, gpuEp, utterances);
+    const same = cpu.texts.filter((t, i) => t === gpu.texts[i]).length;
+    const cpuMs = quantile(cpu.ms, 0.5);
+    const gpuMs = quantile(gpu.ms, 0.5);
+    measured(
+      `${name} transcripts`,
+      `cpu ${JSON.stringify(cpu.texts.slice(0, 3))}…, gpu ${JSON.stringify(gpu.texts.slice(0, 3))}…`,
+    );
+    measured(`${name} placement`, `cpu run on ${cpu.where}, gpu run on ${gpu.where}`);
+    measured(
+      `${name} median recognize per utterance`,
+      `cpu ${cpuMs.toFixed(2)} ms, ${gpuEp} ${gpuMs.toFixed(2)} ms: ${gpuEp}/cpu = ${(gpuMs / cpuMs).toFixed(2)}× (p95 cpu ${quantile(cpu.ms, 0.95).toFixed(2)} ms, ${gpuEp} ${quantile(gpu.ms, 0.95).toFixed(2)} ms)`,
+    );
+    figures[`speech.${name}`] = {
+      same,
+      n: utterances.length,
+      cpuMs,
+      gpuMs,
+      ratio: gpuMs / cpuMs,
+      gpuWhere: gpu.where,
+    };
+    check(
+      `${name}: ${gpuEp} transcripts equal the CPU's`,
+      same === utterances.length && gpu.where.includes('@gpu/') && !gpu.where.includes('retried')
+        ? 'pass'
+        : 'fail',
+      `${same}/${utterances.length} equal; the GPU run's sessions: ${gpu.where}`,
+    );
+  }
+}
+
+async function fixtureUtterances(): Promise<Float32Array[]> {
+  const files = [
+    'heldout-1.wav',
+    'heldout-2.wav',
+    'heldout-3.wav',
+    'heldout-4.wav',
+    'heldout-5.wav',
+    'heldout-6.wav',
+    'ten-utterances.wav',
+  ];
+  const vad = await SileroVad.create();
+  const out: Float32Array[] = [];
+  try {
+    for (const f of files) {
+      const wav = await readWav(join(FIXTURE_AUDIO, f));
+      for await (const u of segmentStream(memorySource(wav.audio), vad)) out.push(u.audio);
+    }
+  } finally {
+    await vad.release();
+  }
+  return out;
+}
+
+async function transcribeAll(
+  recognizer: LoadedRecognizer,
+  gpuEp: GpuEp | null,
+  utterances: Float32Array[],
+): Promise<{ texts: string[]; ms: number[]; where: string }> {
+  const host = new ModelHost({
+    factory: createOrtSessionFactory({ gpuEp }),
+    clock: wallClock,
+    readFreeMiB: () => Promise.resolve(null),
+    onPlacement: () => undefined,
+    onGpuError: (e: HostGpuError) => record('speech-gpu-error', e),
+  });
+  try {
+    for (const m of recognizer.models)
+      await host.add(m, gpuEp !== null && m.prefer === 'gpu' ? 'gpu' : 'cpu', 'check');
+    const seen = new Set<string>();
+    const run = async (id: string, feeds: Feeds) => {
+      const r = await host.run(id, feeds);
+      seen.add(`${id}@${r.device}/${r.ep}${r.retriedOnCpu ? ' (retried on cpu)' : ''}`);
+      return r;
+    };
+    await recognizer.recognize(utterances[0] ?? new Float32Array(16000), run); // warm-up (shader compilation)
+    const texts: string[] = [];
+    const ms: number[] = [];
+    for (const u of utterances) {
+      const t0 = performance.now();
+      const r = await recognizer.recognize(u, run);
+      ms.push(performance.now() - t0);
+      texts.push(r.text);
+    }
+    return { texts, ms, where: [...seen].join(', ') };
+  } finally {
+    await host.releaseAll();
+  }
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
@@ -814,6 +926,7 @@ async function main(): Promise<number> {
         check('GPU checks', 'skip', 'ballast.py not found in .device-bundle/ or ../shared/device/');
       return summarize();
     }
+    await step('speech', () => checkSpeech(gpuEp));
     section('Model');
     const model = await makeModel();
     measured('model', `${model.source}, ${mib(model.spec.sizeMiB)} of weights, ${MODEL_PATH}`);
