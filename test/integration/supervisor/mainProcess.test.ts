@@ -99,7 +99,7 @@ describe('the Electron main process wiring (fake Electron, real engine)', () => 
       nodeIntegration: false,
       webSecurity: true,
     });
-    expect(win.options.webPreferences['preload']).toMatch(/out\/preload\/index\.cjs$/);
+    expect(win.options.webPreferences['preload']).toMatch(/out\/app\/preload\/index\.cjs$/);
     expect(win.loaded?.file).toMatch(/out\/renderer\/index\.html$/);
     expect(win.loaded?.query).toEqual({ view: 'popover' });
     expect(win.visible).toBe(true);
