@@ -70,11 +70,18 @@ export class SettingsStore {
     return loaded.settings;
   }
 
-  /** Validate and save (used while no engine is there to do it). Invalid input changes nothing. */
+  /**
+   * Validate and save (used while no engine is there to do it). Invalid input, or a file that cannot be
+   * written (read-only disk, permissions), changes nothing and says why.
+   */
   async update(input: unknown): Promise<UpdateResult> {
     const checked = validateSettings(input);
     if (!checked.ok) return checked;
-    await this.io.save(this.file, checked.settings);
+    try {
+      await this.io.save(this.file, checked.settings);
+    } catch (error) {
+      return { ok: false, errors: [error instanceof Error ? error.message : String(error)] };
+    }
     this.adopt(checked.settings);
     return checked;
   }

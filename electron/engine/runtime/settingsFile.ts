@@ -44,20 +44,57 @@ export async function loadSettings(file: string): Promise<LoadedSettings> {
   };
 }
 
+/** The settings could not be written (read-only disk, no permission, disk full): the old file is intact. */
+export class SettingsNotSaved extends Error {
+  constructor(
+    readonly file: string,
+    readonly code: string | null,
+    cause: string,
+  ) {
+    super(`settings could not be saved to ${file} (${describeCode(code) ?? cause}); nothing was changed`);
+    this.name = 'SettingsNotSaved';
+  }
+}
+
 /** Write atomically: a crash mid-write leaves the old file, never half a file. */
 export async function saveSettings(file: string, settings: Settings): Promise<void> {
   const checked = validateSettings(settings);
   if (!checked.ok) throw new Error(`refusing to save invalid settings: ${checked.errors.join('; ')}`);
-  await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  const handle = await fs.open(tmp, 'w');
   try {
-    await handle.writeFile(`${JSON.stringify(checked.settings, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(`${JSON.stringify(checked.settings, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (error) {
+    // A half-written temporary file is ours to remove; settings.json itself was never touched.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code ?? null;
+    throw new SettingsNotSaved(file, code, error instanceof Error ? error.message : String(error));
   }
-  await fs.rename(tmp, file);
+}
+
+function describeCode(code: string | null): string | null {
+  switch (code) {
+    case 'EROFS':
+      return 'the disk is read-only';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'ENOTDIR':
+    case 'EEXIST': // mkdir -p meeting a file
+      return 'a file is in the way of its folder';
+    default:
+      return null;
+  }
 }
 
 function parseProblem(text: string): string | null {
