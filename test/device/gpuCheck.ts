@@ -1,11 +1,13 @@
 /**
  * The GPU machine check: one script that exercises what cannot be tested without a real GPU.
  *
- *   source .device-bundle/bootstrap.sh && node --import tsx test/device/gpuCheck.ts
+ *   bash test/device/pack.sh                       # here: a lean .device-bundle/ (production dependencies only)
+ *   source .device-bundle/bootstrap.sh && ESBUILD_BINARY_PATH=$PWD/node_modules/esbuild/bin/esbuild \
+ *     node --import tsx test/device/gpuCheck.ts   # there, with carry [".device-bundle"]
  *
- * tsx needs esbuild's binary. pack.sh leaves out node_modules/@esbuild/*, where esbuild's JS API looks for it;
- * node_modules/esbuild/bin/esbuild is the same binary, so if tsx fails with "The package @esbuild/linux-x64 could
- * not be found", prefix the command with ESBUILD_BINARY_PATH=$PWD/node_modules/esbuild/bin/esbuild.
+ * tsx needs esbuild's binary. The bundles leave out node_modules/@esbuild/*, where esbuild's JS API looks for it;
+ * node_modules/esbuild/bin/esbuild is the same binary, hence ESBUILD_BINARY_PATH. Last run (H100, 17/17 checks
+ * passed): bench/results/device/.
  *
  * 1. NVML through koffi: devices, the memory v2 fields, the per-sample cost, the process list (vs nvidia-smi).
  * 2. The execution providers: which GPU provider runs here (webgpu through Dawn/Vulkan expected).
@@ -761,7 +763,7 @@ async function checkStress(probe: GpuProbe): Promise<void> {
   const start = usageOf(probe.sample(Date.now()));
   const target = Math.min(0.97, start + 0.03);
   section(
-    `6. swictation stress --to ${target.toFixed(3)} --hold 1s (ballast ONNX sessions on the GPU provider)`,
+    `5. swictation stress --to ${target.toFixed(3)} --hold 1s (ballast ONNX sessions on the GPU provider)`,
   );
   // A box, not a `let`: TypeScript does not see the assignment inside the callback.
   const observed: { held: number | null } = { held: null };
