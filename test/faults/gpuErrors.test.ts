@@ -17,6 +17,7 @@ import { createSimulatedSessionFactory } from '../../electron/engine/models/simu
 import { wallClock } from '../../electron/engine/runtime/clock';
 import { loadRecognizer, type LoadedRecognizer } from '../../electron/engine/stt/loadRecognizer';
 import { FIXTURE_MODEL_DIR } from '../../electron/engine/stt/modelLocation';
+import type { RecognitionResult } from '../../electron/engine/stt/recognizer';
 import type { EngineEvent } from '../../shared/engineEvents';
 import { validateMemorySettings } from '../../shared/settings';
 import { ManagerRig } from '../unit/memory/managerRig';
@@ -59,7 +60,15 @@ const CREATE_ERRORS = [
   { name: 'WebGPU', message: 'vkAllocateMemory failed with VK_ERROR_OUT_OF_DEVICE_MEMORY' },
 ] as const;
 
-type Rig = Awaited<ReturnType<typeof startRig>>;
+interface Rig {
+  gpu: SimulatedGpu;
+  host: ModelHost;
+  manager: MemoryManager;
+  events: EngineEvent[];
+  /** The next GPU session creations fail with these messages, one each. */
+  createErrors: string[];
+  recognize: () => Promise<RecognitionResult>;
+}
 let recognizer: LoadedRecognizer;
 let audio: Float32Array;
 let expected: string;
@@ -86,7 +95,7 @@ function failingCreates(inner: SessionFactory, messages: string[]): SessionFacto
   };
 }
 
-async function startRig(initialCreateErrors: string[] = []) {
+async function startRig(initialCreateErrors: string[] = []): Promise<Rig> {
   const createErrors = [...initialCreateErrors];
   const events: EngineEvent[] = [];
   const emit = (e: EngineEvent) => events.push(e);
