@@ -16,6 +16,42 @@ export const commandResultSchema = z.object({
 
 const empty = z.strictObject({});
 
+const modelId = z
+  .string({ error: 'id must be a model id' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { error: 'id must be a model id (letters, digits, . _ -)' });
+
+/** One model the user can pick: from the catalog, installed, or both. */
+export const modelListingEntrySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  family: z.string().nullable(),
+  /** Published download size in bytes (null: unknown, or bundled with the app). */
+  downloadBytes: z.number().nullable(),
+  expectedVramMiB: z.number().nullable(),
+  installed: z.boolean(),
+  bundled: z.boolean(),
+  /** Some file has no confirmed checksum: installing needs the user's explicit consent. */
+  unverified: z.boolean(),
+  inCatalog: z.boolean(),
+  licence: z.string().nullable(),
+  notes: z.string().nullable(),
+  /** A download of it is running now. */
+  downloading: z.boolean(),
+  /** An installed folder that is damaged or unreadable. */
+  problem: z.string().nullable(),
+});
+export type ModelListingEntry = z.infer<typeof modelListingEntrySchema>;
+
+export const modelListingSchema = z.object({
+  modelsDir: z.string(),
+  models: z.array(modelListingEntrySchema),
+  /** What dictation runs now (id and where it came from); null when no speech model is loaded. */
+  active: z.object({ id: z.string(), source: z.string() }).nullable(),
+  /** Why speech is unavailable; null when it works. */
+  speechProblem: z.string().nullable(),
+});
+export type ModelListing = z.infer<typeof modelListingSchema>;
+
 /** Each method: what its params must be and what its result is. */
 export const methods = {
   ping: { params: empty, result: z.object({ protocol: z.number(), pid: z.number() }) },
@@ -39,7 +75,16 @@ export const methods = {
   'audio.push': {
     params: z.strictObject({
       samples: z
-        .union([z.instanceof(Float32Array), z.array(z.number().min(-1).max(1))])
+        .union(
+          [
+            // NaN or Infinity would reach the VAD and the model as garbage: refused like out-of-range numbers.
+            z.instanceof(Float32Array).refine((a) => a.every(Number.isFinite), {
+              error: 'samples must be finite numbers',
+            }),
+            z.array(z.number().min(-1).max(1)),
+          ],
+          { error: 'samples must be a Float32Array or an array of numbers from -1 to 1' },
+        )
         .refine((a) => a.length <= 16_000, {
           error: 'at most 16000 samples (1 s) per message',
         }),
@@ -62,6 +107,21 @@ export const methods = {
         }),
       ),
     }),
+  },
+  /** The catalog and what is installed, which model dictation uses now, and why none when it has none. */
+  'models.list': { params: empty, result: modelListingSchema },
+  /**
+   * Install a catalog model: bundled ones at once ('installed'), others in the background ('started'), with
+   * `download` events until done, failed or cancelled. Files without a confirmed checksum need allowUnverified.
+   */
+  'models.pull': {
+    params: z.strictObject({ id: modelId, allowUnverified: z.boolean().optional() }),
+    result: z.object({ id: z.string(), state: z.enum(['started', 'installed']) }),
+  },
+  /** Stop a running download; its partial files stay so a later pull resumes. */
+  'models.cancel': {
+    params: z.strictObject({ id: modelId }),
+    result: z.object({ cancelled: z.boolean() }),
   },
   /** What `doctor` and the UI show about the engine's start: settings problems, probes, providers. */
   info: {
@@ -105,24 +165,43 @@ const id = z.number().int().nonnegative();
 export const errorCodes = ['bad-message', 'bad-params', 'unknown-method', 'failed'] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
+const requestEnvelope = z.strictObject({
+  v: version,
+  kind: z.literal('request'),
+  id,
+  method: z.string().max(64),
+  params: z.unknown().optional(),
+});
+const okResponseEnvelope = z.strictObject({
+  v: version,
+  kind: z.literal('response'),
+  id,
+  ok: z.literal(true),
+  result: z.unknown(),
+});
+const errorResponseEnvelope = z.strictObject({
+  v: version,
+  kind: z.literal('response'),
+  id,
+  ok: z.literal(false),
+  error: z.object({ code: z.enum(errorCodes), message: z.string() }),
+});
+const eventEnvelope = z.strictObject({ v: version, kind: z.literal('event'), event: engineEventSchema });
+
 export const envelopeSchema = z.union([
-  z.strictObject({
-    v: version,
-    kind: z.literal('request'),
-    id,
-    method: z.string().max(64),
-    params: z.unknown().optional(),
-  }),
-  z.strictObject({ v: version, kind: z.literal('response'), id, ok: z.literal(true), result: z.unknown() }),
-  z.strictObject({
-    v: version,
-    kind: z.literal('response'),
-    id,
-    ok: z.literal(false),
-    error: z.object({ code: z.enum(errorCodes), message: z.string() }),
-  }),
-  z.strictObject({ v: version, kind: z.literal('event'), event: engineEventSchema }),
+  requestEnvelope,
+  okResponseEnvelope,
+  errorResponseEnvelope,
+  eventEnvelope,
 ]);
+/** Read first on failure: the union alone reports only "Invalid input", which names nothing. */
+const envelopeHead = z.object(
+  {
+    v: version,
+    kind: z.enum(['request', 'response', 'event'], { error: 'kind must be request, response or event' }),
+  },
+  { error: 'a message must be an object' },
+);
 export type Envelope = z.infer<typeof envelopeSchema>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -135,7 +214,20 @@ function firstIssue(error: z.ZodError): string {
 
 export function parseEnvelope(raw: unknown): Parsed<Envelope> {
   const r = envelopeSchema.safeParse(raw);
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: firstIssue(r.error) };
+  if (r.success) return { ok: true, value: r.data };
+  const head = envelopeHead.safeParse(raw);
+  if (!head.success) return { ok: false, error: firstIssue(head.error) };
+  // The one shape this message claims to be says what is wrong with it.
+  const claimed =
+    head.data.kind === 'request'
+      ? requestEnvelope
+      : head.data.kind === 'event'
+        ? eventEnvelope
+        : (raw as { ok?: unknown }).ok === true
+          ? okResponseEnvelope
+          : errorResponseEnvelope;
+  const why = claimed.safeParse(raw);
+  return { ok: false, error: why.success ? firstIssue(r.error) : firstIssue(why.error) };
 }
 
 export function isMethod(name: string): name is Method {

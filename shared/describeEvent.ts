@@ -29,5 +29,9 @@ export function describeEvent(e: EngineEvent): string {
       return `protocol ${e.message}`;
     case 'report':
       return `report\n${e.text}`;
+    case 'speech':
+      return `speech   ${e.model ? `${e.model.id} (${e.model.source})` : `none: ${e.problem ?? ''}`}`;
+    case 'download':
+      return `download ${e.modelId} ${e.state} ${Math.round(e.bytes / 1048576)}${e.total !== null ? `/${Math.round(e.total / 1048576)}` : ''} MiB${e.message ? ` — ${e.message}` : ''}`;
   }
 }

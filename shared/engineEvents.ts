@@ -121,6 +121,27 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     source: z.string(),
     queued: z.number().int(),
   }),
+  /** The speech model behind dictation changed (engine start, a switch); `problem` says why there is none. */
+  z.object({
+    type: z.literal('speech'),
+    model: z.object({ id: z.string(), source: z.string() }).nullable(),
+    problem: z.string().nullable(),
+  }),
+  /**
+   * A model download (models.pull): started, progress (at most a few per second), then exactly one of done,
+   * failed (`retryable`: a later pull resumes where this one stopped) or cancelled.
+   */
+  z.object({
+    type: z.literal('download'),
+    modelId: z.string(),
+    state: z.enum(['started', 'progress', 'done', 'failed', 'cancelled']),
+    /** Bytes on disk so far (resumed bytes included) and the published total, null when unknown. */
+    bytes: z.number().nonnegative(),
+    total: z.number().nonnegative().nullable(),
+    file: z.string().optional(),
+    message: z.string().optional(),
+    retryable: z.boolean().optional(),
+  }),
   /** Background work that failed (an action, a move): reported, never fatal. */
   z.object({ type: z.literal('failure'), during: z.string(), message: z.string() }),
   /** A message the engine could not accept and could not answer (no usable id). */

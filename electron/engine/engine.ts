@@ -11,10 +11,10 @@ import { wallClock, type TimerHandle } from './runtime/clock';
 import { loadSettings, saveSettings, type SettingsProblem } from './runtime/settingsFile';
 import { userDataPaths } from './runtime/userDataDir';
 import type { Scenario } from './simulation/scenario';
-import { DictationService } from './dictation/dictationService';
-import { openHistoryStore, type HistoryStore } from './history/historyStore';
-import { loadRecognizer } from './stt/loadRecognizer';
-import { locateModel } from './stt/modelLocation';
+import type { DictationService } from './dictation/dictationService';
+import type { CatalogEntry } from './models/catalog';
+import { ModelLibrary } from './models/modelLibrary';
+import { SpeechStack } from './speechStack';
 import { SimulatedRig } from './simulation/simulatedRig';
 
 export interface EngineOptions {
@@ -26,7 +26,11 @@ export interface EngineOptions {
   models?: ModelSpec[];
   /** Load the speech model (settings.speech.model, else the first installed, else the bundled one) for dictation. */
   speech?: boolean;
+  /** Catalog entries beyond the built-in ones (`--catalog FILE`: a mirror, a test server). */
+  extraCatalog?: readonly CatalogEntry[];
 }
+
+const SPEECH_OFF = 'speech is not enabled in this engine';
 
 export class SettingsRejected extends Error {
   constructor(readonly errors: string[]) {
@@ -56,6 +60,7 @@ export class Engine {
     readonly settingsFile: string,
     readonly settingsProblem: SettingsProblem | null,
     private readonly parts: Parts,
+    readonly library: ModelLibrary,
   ) {}
 
   static async start(opts: EngineOptions): Promise<Engine> {
@@ -66,48 +71,44 @@ export class Engine {
     const parts = opts.scenario
       ? await startSimulated(opts.scenario, opts.emit)
       : await startReal(settings, opts.probe, opts.emit);
-    const engine = new Engine(settings, file, loaded.problem, parts);
+    const library = new ModelLibrary({
+      modelsDir: userDataPaths(opts.dataDir).models,
+      extraCatalog: opts.extraCatalog ?? [],
+      emit: opts.emit,
+    });
+    const engine = new Engine(settings, file, loaded.problem, parts, library);
     for (const m of opts.models ?? []) await parts.manager.load(m);
-    if (opts.speech) await engine.startSpeech(opts.dataDir, opts.emit);
+    if (opts.speech) {
+      engine.speech = new SpeechStack({
+        dataDir: opts.dataDir,
+        manager: parts.manager,
+        settings: () => engine.settings,
+        run: (id, feeds) => engine.run(id, feeds),
+        emit: opts.emit,
+      });
+      await engine.speech.start(settings.speech.model);
+    }
     engine.scheduleReport();
     return engine;
   }
 
-  private dictationService: DictationService | null = null;
-  private recovery: Promise<unknown> = Promise.resolve();
-  private history: HistoryStore | null = null;
-  private speechProblem = 'speech is not enabled in this engine';
-
-  /** A model that cannot load leaves the engine running (memory protection, status) with the reason kept. */
-  private async startSpeech(dataDir: string, emit: (e: EngineEvent) => void): Promise<void> {
-    this.history = openHistoryStore(dataDir);
-    try {
-      const location = await locateModel(this.settings.speech.model || undefined, dataDir);
-      const recognizer = await loadRecognizer(location.dir);
-      for (const m of recognizer.models) await this.parts.manager.load(m);
-      this.dictationService = new DictationService(recognizer, {
-        historyDir: userDataPaths(dataDir).history,
-        history: this.history,
-        settings: () => this.settings,
-        run: (id, feeds) => this.run(id, feeds),
-        emit,
-      });
-      // Speech a crashed engine left in the dictation journal: transcribed in the background.
-      this.recovery = this.dictationService.recoverInterrupted();
-    } catch (error) {
-      this.speechProblem = `no speech model could be loaded: ${error instanceof Error ? error.message : String(error)}`;
-      emit({ type: 'failure', during: 'loading the speech model', message: this.speechProblem });
-    }
-  }
+  private speech: SpeechStack | null = null;
 
   get dictation(): DictationService {
-    if (!this.dictationService) throw new Error(this.speechProblem);
-    return this.dictationService;
+    if (!this.speech) throw new Error(SPEECH_OFF);
+    return this.speech.dictation;
   }
 
   async listHistory(limit: number) {
-    if (!this.history) throw new Error(this.speechProblem);
-    return (await this.history.list({ limit })).entries;
+    if (!this.speech) throw new Error(SPEECH_OFF);
+    return (await this.speech.history.list({ limit })).entries;
+  }
+
+  listModels() {
+    return this.library.list({
+      active: this.speech?.active ?? null,
+      speechProblem: this.speech ? this.speech.speechProblem : SPEECH_OFF,
+    });
   }
 
   get manager(): MemoryManager {
@@ -143,16 +144,45 @@ export class Engine {
     return this.settings;
   }
 
-  /** Validate, persist atomically, then apply. Invalid settings change nothing. */
+  /**
+   * Validate, persist atomically, then apply. Invalid settings change nothing. A new speech model is found and
+   * checked before anything is saved, and swapped in after; if the swap fails the old model and the old
+   * setting come back.
+   */
   async setSettings(input: unknown): Promise<Settings> {
     const result = validateSettings(input);
     if (!result.ok) throw new SettingsRejected(result.errors);
+    const previous = this.settings;
+    const next = await this.prepareModelSwitch(result.settings.speech.model);
     await saveSettings(this.settingsFile, result.settings);
     this.settings = result.settings;
     this.parts.manager.updateSettings(result.settings.memory);
     this.parts.applyInterval(result.settings.memory.intervalMs);
     this.scheduleReport();
+    if (next && this.speech) {
+      try {
+        await this.speech.switchTo(next);
+      } catch (error) {
+        // The old model is back (switchTo restores it): the setting follows, so the next start agrees.
+        const reverted = {
+          ...result.settings,
+          speech: { ...result.settings.speech, model: previous.speech.model },
+        };
+        await saveSettings(this.settingsFile, reverted).catch(() => undefined);
+        this.settings = reverted;
+        throw error;
+      }
+    }
     return result.settings;
+  }
+
+  private async prepareModelSwitch(model: string) {
+    if (!this.speech || model === this.settings.speech.model) return null;
+    if (this.speech.dictating)
+      throw new SettingsRejected(['speech.model: stop dictating before switching the speech model']);
+    return this.speech.prepare(model).catch((error: unknown) => {
+      throw new SettingsRejected([`speech.model: ${error instanceof Error ? error.message : String(error)}`]);
+    });
   }
 
   report(): string {
@@ -161,9 +191,8 @@ export class Engine {
 
   async stop(): Promise<void> {
     this.reportTimer?.cancel();
-    await this.recovery;
-    await this.dictationService?.release();
-    await this.history?.close();
+    await this.library.release();
+    await this.speech?.stop();
     await this.parts.stop();
   }
 

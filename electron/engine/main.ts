@@ -8,10 +8,12 @@ import { sendEvent, serveEngine } from './rpc/engineServer';
 import { EngineLog } from './runtime/engineLog';
 import { userDataDir, userDataPaths } from './runtime/userDataDir';
 import { parseScenario, type Scenario } from './simulation/scenario';
+import { readCatalogFile } from './models/catalogFile';
 
 /**
  * The engine process entry (Electron's utilityProcess.fork, or child_process.fork in tests and
- * the browser harness). Options: --scenario FILE (simulated GPU), --probe auto|nvml|sysfs|none.
+ * the browser harness). Options: --scenario FILE (simulated GPU), --probe auto|nvml|sysfs|none, --speech on|off,
+ * --catalog FILE (more models to offer: a mirror's catalog, see models/catalogFile.ts).
  */
 async function startEngineProcess(): Promise<void> {
   const link = processLink();
@@ -26,6 +28,7 @@ async function startEngineProcess(): Promise<void> {
       scenario: { type: 'string' },
       probe: { type: 'string', default: 'auto' },
       speech: { type: 'string', default: 'on' },
+      catalog: { type: 'string' },
     },
     strict: true,
   });
@@ -36,6 +39,7 @@ async function startEngineProcess(): Promise<void> {
     probe: values.probe as ProbeChoice,
     scenario: values.scenario ? await loadScenario(values.scenario) : undefined,
     speech: values.speech !== 'off',
+    extraCatalog: values.catalog ? await readCatalogFile(values.catalog) : [],
     emit: (event) => {
       log.write(event);
       sendEvent(port, event);

@@ -87,6 +87,12 @@ export function describeForLog(e: EngineEvent): Described | null {
         text: `Dictation ${e.state} (${e.source}${e.queued ? `, ${e.queued} queued` : ''})`,
         durationMs: null,
       };
+    case 'speech':
+      return e.model
+        ? { severity: 'info', text: `Speech model: ${e.model.id}`, durationMs: null }
+        : { severity: 'error', text: `No speech model: ${e.problem ?? 'unknown reason'}`, durationMs: null };
+    case 'download':
+      return downloadLogEntry(e);
     case 'sample':
     case 'report':
     case 'transcript':
@@ -109,4 +115,24 @@ export function appendLog(
 export function logEngineEvent(state: EventLogState, e: EngineEvent, atMs: number): EventLogState {
   const described = describeForLog(e);
   return described ? appendLog(state, { ...described, kind: e.type, atMs }) : state;
+}
+
+/** Downloads log their start and outcome; progress goes to the model picker, not the log. */
+function downloadLogEntry(e: Extract<EngineEvent, { type: 'download' }>): Described | null {
+  switch (e.state) {
+    case 'progress':
+      return null;
+    case 'started':
+      return { severity: 'info', text: `Downloading ${e.modelId}`, durationMs: null };
+    case 'done':
+      return { severity: 'info', text: `Downloaded ${e.modelId}`, durationMs: null };
+    case 'cancelled':
+      return { severity: 'warn', text: `Download of ${e.modelId} cancelled`, durationMs: null };
+    case 'failed':
+      return {
+        severity: 'error',
+        text: `Download of ${e.modelId} failed: ${e.message ?? 'unknown error'}`,
+        durationMs: null,
+      };
+  }
 }

@@ -109,6 +109,11 @@ export class MemoryManager {
     });
   }
 
+  /** Take a model out (the user switched speech models); serialized with actions and other moves. */
+  unload(id: string): Promise<void> {
+    return this.enqueue(() => this.deps.host.remove(id));
+  }
+
   private placementFor(spec: ModelSpec): { device: 'gpu' | 'cpu'; reason: string } {
     if (spec.prefer === 'cpu') return { device: 'cpu', reason: `${spec.role} runs best on the CPU` };
     if (this.settings.devicePreference === 'cpu')

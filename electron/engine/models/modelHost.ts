@@ -185,6 +185,15 @@ export class ModelHost {
     return n;
   }
 
+  /** Take a model out (a model switch): waits for its moves and running inferences, then frees everything. */
+  async remove(id: string): Promise<void> {
+    const slot = this.slot(id);
+    await slot.moving;
+    this.slots.delete(id);
+    await slot.active.drainAndRelease();
+    await slot.standby?.drainAndRelease();
+  }
+
   async releaseAll(): Promise<void> {
     await this.idle();
     for (const slot of this.slots.values()) {

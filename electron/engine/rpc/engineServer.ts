@@ -26,7 +26,7 @@ const handlers: Record<Method, Handler> = {
   restore: (e) => e.restore(),
   offload: (e) => e.offload(),
   'settings.get': (e) => e.getSettings(),
-  'settings.set': (e, p) => e.setSettings((p as { settings: unknown }).settings),
+  'settings.set': (e, p) => inTurn(e, () => e.setSettings((p as { settings: unknown }).settings)),
   report: (e) => ({ text: e.report() }),
   'dictation.start': (e, p) => {
     const { source, path } = p as ParamsOf<'dictation.start'>;
@@ -42,6 +42,12 @@ const handlers: Record<Method, Handler> = {
   'history.list': async (e, p) => ({
     entries: await e.listHistory((p as ParamsOf<'history.list'>).limit ?? 50),
   }),
+  'models.list': (e) => e.listModels(),
+  'models.pull': (e, p) => {
+    const { id, allowUnverified } = p as ParamsOf<'models.pull'>;
+    return e.library.pull(id, allowUnverified === true);
+  },
+  'models.cancel': (e, p) => ({ cancelled: e.library.cancel((p as ParamsOf<'models.cancel'>).id) }),
   info: (e) => ({
     settingsFile: e.settingsFile,
     settingsProblem: e.settingsProblem,
@@ -115,6 +121,20 @@ export function sendEvent(port: Port, event: EngineEvent): void {
   port.post({ v: PROTOCOL_VERSION, kind: 'event', event });
 }
 
+/**
+ * settings.set saves the file, then applies: two at once could finish out of order (the older one winning)
+ * and share the temporary file. Per engine, one at a time, in arrival order, over every port.
+ */
+const settingsTurns = new WeakMap<Engine, Promise<unknown>>();
+function inTurn<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
+  const next = (settingsTurns.get(engine) ?? Promise.resolve()).then(work);
+  settingsTurns.set(
+    engine,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
 /** Handlers may be sync or async, and may throw: both become one promise. */
 function run(handler: Handler, engine: Engine, params: unknown): Promise<unknown> {
   return Promise.resolve().then(() => handler(engine, params));
@@ -123,5 +143,6 @@ function run(handler: Handler, engine: Engine, params: unknown): Promise<unknown
 function idOf(raw: unknown): number | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const id = (raw as { id?: unknown }).id;
-  return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : null;
+  // Past 2^53 an id is not one the contract accepts: a reply carrying it would be invalid in turn.
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
 }
