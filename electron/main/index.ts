@@ -18,15 +18,16 @@ import { userDataDir, userDataPaths } from '../engine/runtime/userDataDir';
 import { ENGINE_PORT_MESSAGE, REQUEST_ENGINE_PORT } from '../preload/channels';
 import { AppController } from './appController';
 import type { AppState } from './appState';
-import { handoffData, parseCommandLine, secondInstanceCommand, type AppCommand } from './commandLine';
+import { handoffData, parseCommandLine, type AppCommand } from './commandLine';
+import { handleEnginePortRequest } from './enginePortRequest';
 import { EngineSupervisor, type EngineProcess } from './engineSupervisor';
 import { HotkeyBinding, isWayland } from './hotkey';
 import { appPaths, appRootFrom } from './paths';
 import { PortBroker, type AttachPortMessage } from './portBroker';
+import { secondInstanceRequest } from './secondInstance';
 import { SettingsStore } from './settingsStore';
 import { buildTrayMenu, toMenuTemplate } from './trayMenu';
 import { NOT_LIVE_COLOR, circleBitmap, trayLook } from './trayIcon';
-import { isTrustedSender } from './windowPolicy';
 import { AppWindows, hardenSession } from './windows';
 
 /**
@@ -49,7 +50,7 @@ if (!app.requestSingleInstanceLock(handoffData(process.argv))) {
 } else {
   // Registered before 'ready' so a launch during startup is not lost.
   app.on('second-instance', (_event, argv, _cwd, additionalData) => {
-    handOff(secondInstanceCommand(additionalData, argv));
+    handOff(secondInstanceRequest(argv, additionalData, (m) => console.warn(`swictation: ${m}`)));
   });
   app
     .whenReady()
@@ -130,22 +131,21 @@ async function main(): Promise<void> {
   windows.onClosed((id) => broker.forget(id));
 
   ipcMain.on(REQUEST_ENGINE_PORT, (event) => {
-    const win = windows.fromWebContents(event.sender);
-    const frame = event.senderFrame;
-    const trusted = isTrustedSender(
-      {
-        frameUrl: frame?.url,
-        // The top frame has no parent: an iframe (none of ours has any) is refused.
-        isMainFrame: frame !== null && frame.parent === null,
-        isOurWindow: win !== null,
+    handleEnginePortRequest(event, {
+      rendererIndex: paths.rendererIndex,
+      windowFor: (sender: Electron.WebContents) => {
+        const win = windows.fromWebContents(sender);
+        return (
+          win && {
+            id: win.id,
+            isDestroyed: () => win.isDestroyed(),
+            sendPort: (port: MessagePortMain) =>
+              win.webContents.postMessage(ENGINE_PORT_MESSAGE, null, [port]),
+          }
+        );
       },
-      paths.rendererIndex,
-    );
-    if (!win || !trusted) return;
-    broker.request({
-      id: win.id,
-      isDestroyed: () => win.isDestroyed(),
-      sendPort: (port) => win.webContents.postMessage(ENGINE_PORT_MESSAGE, null, [port]),
+      request: (window) => broker.request(window),
+      log: (message) => console.warn(`swictation: ${message}`),
     });
   });
 

@@ -60,9 +60,18 @@ function parse(url: string | null | undefined): URL | null {
 
 /** Our page: the renderer's index.html, whatever its query or hash (the view is chosen there). */
 export function isOwnPage(url: string | null | undefined, rendererIndex: string): boolean {
-  const u = parse(url);
-  if (!u || u.protocol !== 'file:') return false;
-  return path.resolve(fileURLToPath(u)) === path.resolve(rendererIndex);
+  const file = filePath(parse(url));
+  return file !== null && path.resolve(file) === path.resolve(rendererIndex);
+}
+
+/** The local path of a file: URL; null for other URLs and for ones no local path has (file://host/…, %2F). */
+function filePath(u: URL | null): string | null {
+  if (!u || u.protocol !== 'file:') return null;
+  try {
+    return fileURLToPath(u);
+  } catch {
+    return null;
+  }
 }
 
 /** Any request a page may make: files inside the renderer folder, data:/blob: and devtools. */
@@ -70,8 +79,9 @@ export function isAllowedRequest(url: string, rendererDir: string): boolean {
   const u = parse(url);
   if (!u) return false;
   if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'devtools:') return true;
-  if (u.protocol !== 'file:') return false;
-  const file = path.resolve(fileURLToPath(u));
+  const local = filePath(u);
+  if (local === null) return false;
+  const file = path.resolve(local);
   const root = path.resolve(rendererDir);
   return file === root || file.startsWith(root + path.sep);
 }
