@@ -8,7 +8,7 @@ import { simulateCommand } from './commands/simulate';
 import { statusCommand } from './commands/status';
 import { stressCommand } from './commands/stress';
 import { transcribeCommand } from './commands/transcribe';
-import { UsageError } from './usageError';
+import { CommandFailed, UsageError } from './usageError';
 
 const HELP = `swictation — local dictation with GPU memory protection
 
@@ -86,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
 /** Bad input and unknown GPUs exit 2 with one line; anything else is a bug and keeps its stack. */
 export function exitCodeFor(error: unknown): { code: number; line: string } {
   if (error instanceof UsageError) return { code: 2, line: error.message };
+  if (error instanceof CommandFailed) return { code: 1, line: error.message };
   if (error instanceof ProbeError && error.code === 'unknown-gpu') return { code: 2, line: error.message };
   if (error instanceof ProbeError) return { code: 1, line: error.message };
   return { code: 1, line: error instanceof Error ? (error.stack ?? error.message) : String(error) };

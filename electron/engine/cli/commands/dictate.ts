@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeEvent } from '../../../../shared/describeEvent';
 import type { AudioSource } from '../../audio/audioTypes';
-import { recorderSource } from '../../audio/recorder';
+import { findRecorder, recorderSource } from '../../audio/recorder';
 import { SileroVad } from '../../audio/sileroVad';
 import { wavFileSource } from '../../audio/wavFile';
 import { runDictation } from '../../dictation/dictationPipeline';
@@ -14,7 +14,7 @@ import { parseScenario } from '../../simulation/scenario';
 import { loadRecognizer } from '../../stt/loadRecognizer';
 import { locateModel } from '../../stt/modelLocation';
 import type { ParsedArgs } from '../main';
-import { UsageError } from '../usageError';
+import { CommandFailed, UsageError } from '../usageError';
 
 /**
  * The live pipeline under the memory manager: audio (a WAV paced like a microphone, or the
@@ -26,6 +26,8 @@ export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
   if (typeof input !== 'string') throw new UsageError('dictate needs --input FILE.wav or --input mic');
   if (values['type'] === true && values['clipboard'] === true)
     throw new UsageError('choose --type or --clipboard');
+  // Said before a model is loaded: without a recorder there is nothing to dictate from.
+  if (input === 'mic' && findRecorder() === null) throw new CommandFailed(NO_RECORDER);
   const dataDir = userDataDir();
   const location = await locateModel(
     typeof values['model'] === 'string' ? values['model'] : undefined,
@@ -78,12 +80,23 @@ export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
       }),
       stop,
     ]);
+  } catch (error) {
+    // The input failed (a recorder that cannot open a device, an unreadable file): one line, not a stack.
+    throw new CommandFailed(`${input === 'mic' ? 'microphone' : input}: ${messageOf(error)}`);
   } finally {
     await vad.release();
     await history.close();
     await engine.stop();
   }
   return 0;
+}
+
+const NO_RECORDER =
+  'no audio recorder found: install parec (PulseAudio/PipeWire, Debian package pulseaudio-utils) or arecord ' +
+  '(ALSA, Debian package alsa-utils), or give the CLI a WAV file';
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function sourceFor(input: string): AudioSource {
