@@ -1,12 +1,14 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { saveChange } from '../engine/saveSettings';
 import { errorMessage } from '../engine/withTimeout';
 import { useServices } from '../services';
 import { useApp, useAppStore } from '../store/useApp';
+import { ModelPicker } from './ModelPicker';
 
 /**
  * What a new user needs to know before the gauges make sense: no GPU (everything runs on the CPU), a
- * settings file that could not be read, or no speech model yet (a guided choice).
+ * settings file that could not be read, no speech model yet (a guided choice with downloads), or only the
+ * small bundled one (a pointer to Settings).
  */
 export function FirstRun() {
   const noGpu = useApp((s) => s.status?.probe.kind === 'none');
@@ -15,7 +17,8 @@ export function FirstRun() {
   );
   const settingsProblem = useApp((s) => s.engine.info?.settingsProblem ?? null);
   const speechProblem = useApp((s) => s.engine.speechProblem);
-  if (!noGpu && !noGpuEp && !settingsProblem && !speechProblem) return null;
+  const bundledOnly = useApp((s) => s.models.listing?.active?.source === 'fixture');
+  if (!noGpu && !noGpuEp && !settingsProblem && !speechProblem && !bundledOnly) return null;
   return (
     <section className="first-run" aria-labelledby="first-run-title" data-testid="first-run">
       <h2 id="first-run-title">Getting started</h2>
@@ -37,6 +40,7 @@ export function FirstRun() {
         </p>
       )}
       {speechProblem && <ModelChoice problem={speechProblem} />}
+      {bundledOnly && !speechProblem && <BundledModelNote />}
     </section>
   );
 }
@@ -45,70 +49,34 @@ function ModelChoice({ problem }: { problem: string }) {
   const { api } = useServices();
   const store = useAppStore();
   const current = useApp((s) => s.settings.saved?.speech.model ?? '');
-  const [choice, setChoice] = useState<'bundled' | 'custom'>(current ? 'custom' : 'bundled');
-  const [folder, setFolder] = useState(current);
   const [note, setNote] = useState<string | null>(null);
-  const folderId = useId();
 
-  const save = async () => {
-    const model = choice === 'bundled' ? '' : folder.trim();
+  // A choice is saved at once: the engine loads the model without a restart, or says why it cannot.
+  const choose = async (model: string) => {
+    setNote('Loading…');
     try {
       await saveChange(api, store, (s) => ({ ...s, speech: { ...s.speech, model } }));
-      setNote('Saved. The engine loads this model when it next starts.');
+      setNote(null);
     } catch (error) {
-      setNote(`Not saved: ${errorMessage(error)}`);
+      setNote(`Not loaded: ${errorMessage(error)}`);
     }
   };
 
   return (
-    <form
-      className="model-choice"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <p>No speech model is ready yet ({problem}).</p>
-      <fieldset>
-        <legend>Choose a speech model</legend>
-        <label>
-          <input
-            type="radio"
-            name="model-choice"
-            checked={choice === 'bundled'}
-            onChange={() => setChoice('bundled')}
-          />
-          The first installed model, else the small bundled one (good for trying Swictation out)
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="model-choice"
-            checked={choice === 'custom'}
-            onChange={() => setChoice('custom')}
-          />
-          A model I installed, by id or folder
-        </label>
-        <label htmlFor={folderId} className="visually-hidden">
-          Model id or folder
-        </label>
-        <input
-          id={folderId}
-          type="text"
-          value={folder}
-          disabled={choice !== 'custom'}
-          placeholder="a model id or /path/to/model"
-          onChange={(e) => setFolder(e.target.value)}
-        />
-      </fieldset>
-      <p className="hint">
-        <code>swictation models list</code> shows the catalog; <code>swictation models pull ID</code>{' '}
-        downloads one (resumable, checksummed).
-      </p>
-      <button type="submit" disabled={choice === 'custom' && folder.trim() === ''}>
-        Use this model
-      </button>
+    <div className="model-choice">
+      <p>No speech model is ready yet ({problem}). Choose one, or download one first:</p>
+      <ModelPicker name="first-run-model" selected={current} onChoose={(id) => void choose(id)} />
       {note && <p role="status">{note}</p>}
-    </form>
+    </div>
+  );
+}
+
+/** The bundled model knows 44 words: good for a first try, not for real dictation. */
+function BundledModelNote() {
+  return (
+    <p data-testid="first-run-bundled">
+      Dictation uses the small bundled model, which knows only a few dozen words.{' '}
+      <a href="#settings">Choose or download a full model</a> in Settings.
+    </p>
   );
 }

@@ -1,6 +1,7 @@
 import type { EngineClient } from '../../shared/engineClient';
 import type { EngineEvent } from '../../shared/engineEvents';
 import type { AppStore } from '../store/appStore';
+import { endsDownload } from '../store/modelsSlice';
 import { StatusRefresher } from './statusRefresher';
 import { errorMessage, withTimeout } from './withTimeout';
 
@@ -41,6 +42,7 @@ export class EngineSession {
     this.unsubscribe = client.onEvent((e) => {
       this.store.getState().receive(e, Date.now());
       if (STATUS_CHANGING.has(e.type)) this.refresher.poke();
+      if (e.type === 'speech' || endsDownload(e)) void this.fetchModels();
     });
     this.poll ??= setInterval(() => this.refresher.poke(), POLL_MS);
     const s = this.store.getState();
@@ -55,6 +57,7 @@ export class EngineSession {
         (info) => s.setEngineInfo(info),
         (e: unknown) => s.logNote('warn', `Engine info: ${errorMessage(e)}`, Date.now()),
       ),
+      this.fetchModels(),
       call(client.call('history.list', { limit: HISTORY_LIMIT })).then(
         (h) => s.setHistory(h.entries),
         (e: unknown) => s.setHistoryProblem(errorMessage(e)),
@@ -78,6 +81,18 @@ export class EngineSession {
     this.unsubscribe?.();
     this.refresher.stop();
     if (this.poll) clearInterval(this.poll);
+  }
+
+  /** The model list changes with downloads and switches; never rejects (the picker says it is missing). */
+  async fetchModels(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      const listing = await withTimeout(client.call('models.list'), CALL_MS, 'models.list did not answer');
+      if (client === this.client) this.store.getState().setModelListing(listing);
+    } catch (e) {
+      this.store.getState().logNote('warn', `Models: ${errorMessage(e)}`, Date.now());
+    }
   }
 
   private async fetchStatus(): Promise<void> {

@@ -4,6 +4,7 @@ import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
 import { createDictationSlice, type DictationSlice } from './dictationSlice';
 import { createEngineSlice, type EngineSlice } from './engineSlice';
 import { createEventsSlice, type EventsSlice } from './eventsSlice';
+import { createModelsSlice, type ModelsSlice } from './modelsSlice';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice';
 import { createStatusSlice, type StatusSlice } from './statusSlice';
 import { createTelemetrySlice, type TelemetrySlice } from './telemetrySlice';
@@ -22,6 +23,7 @@ export type AppState = ConnectionSlice &
   SettingsSlice &
   DictationSlice &
   EngineSlice &
+  ModelsSlice &
   RouterSlice;
 
 export type AppStore = StoreApi<AppState>;
@@ -40,6 +42,7 @@ export function createAppStore(): AppStore {
     ...createSettingsSlice(...a),
     ...createDictationSlice(...a),
     ...createEngineSlice(...a),
+    ...createModelsSlice(...a),
     receive: (e, atMs) => {
       const s = a[1]();
       switch (e.type) {
@@ -62,6 +65,12 @@ export function createAppStore(): AppStore {
           break;
         case 'failure':
           if (e.during === SPEECH_LOAD_STEP) s.setSpeechProblem(e.message);
+          break;
+        case 'speech':
+          s.setSpeechProblem(e.problem);
+          break;
+        case 'download':
+          s.applyDownloadEvent(e);
           break;
         default:
           break;

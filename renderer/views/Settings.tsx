@@ -1,5 +1,6 @@
 import { useCallback, useId } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { ModelPicker } from '../components/ModelPicker';
 import { saveDraft } from '../engine/saveSettings';
 import { useServices } from '../services';
 import { FIELDS, fieldText, type FieldKey, type FieldSpec } from '../store/settingsDraft';
@@ -13,7 +14,7 @@ const GROUPS: readonly { title: string; keys: readonly FieldKey[] }[] = [
   },
   { title: 'Monitoring', keys: ['interval', 'dwell', 'gpu-error-limit'] },
   { title: 'Device', keys: ['gpu', 'device'] },
-  { title: 'Speech', keys: ['model', 'output', 'hotkey'] },
+  { title: 'Speech', keys: ['output', 'hotkey'] },
 ];
 
 const specOf = (key: FieldKey): FieldSpec => {
@@ -78,6 +79,14 @@ export function Settings() {
               ))}
             </fieldset>
           ))}
+          <fieldset>
+            <legend>Speech model</legend>
+            <ModelPicker
+              name="settings-model"
+              selected={fieldText(saved, draft, 'model')}
+              onChoose={(id) => onEdit('model', id)}
+            />
+          </fieldset>
           {(errors.length > 0 || saveError) && (
             <div id={errorId} data-testid="settings-error" className="settings-error" role="alert">
               {errors.map((e) => (

@@ -32,6 +32,8 @@ export interface HarnessOptions {
   /** Load the speech model for dictation (off by default: memory-only tests start faster). */
   speech?: boolean;
   probe?: ProbeName;
+  /** More models to offer (the engine's --catalog FILE): a mirror's catalog, a test server's. */
+  catalog?: string;
   /** 0 (default) picks a free port. */
   port?: number;
   /** SWICTATION_HOME for the engine; a fresh temporary folder (removed on stop) when absent. */
@@ -101,6 +103,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const args = ['--speech', opts.speech ? 'on' : 'off'];
   if (opts.scenario) args.push('--scenario', path.resolve(opts.scenario));
   else args.push('--probe', opts.probe ?? 'auto');
+  if (opts.catalog) args.push('--catalog', path.resolve(opts.catalog));
   const bridge = new EngineBridge({
     args,
     home,

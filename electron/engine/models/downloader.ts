@@ -289,7 +289,9 @@ async function receive(
   try {
     res = await httpGet(file.url, { start: have, stallMs: opts.stallMs ?? 30_000, signal: opts.signal });
   } catch (error) {
-    throw networkError(error, file, entry);
+    throw opts.signal?.aborted
+      ? new ModelDownloadError('aborted', `download of ${entry.id} was cancelled`, file.name)
+      : networkError(error, file, entry);
   }
   if (res.status === 416) {
     // Nothing after `have`: the partial is whole if the server's size agrees, else start over once.
@@ -336,7 +338,15 @@ async function receive(
       await rm(partial, { force: true });
       throw error;
     }
-    throw transferError(error, file, entry, partial, received);
+    // The signal, not the error's shape, says whether the user cancelled: a socket torn down by the abort
+    // surfaces as a plain "aborted" connection error.
+    throw opts.signal?.aborted
+      ? new ModelDownloadError(
+          'aborted',
+          `download of ${entry.id} was cancelled after ${received} bytes of ${file.name}`,
+          file.name,
+        )
+      : transferError(error, file, entry, partial, received);
   }
   progress.file(file, received, 'download', true);
   return { bytes: received, hash };

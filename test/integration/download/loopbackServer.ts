@@ -3,7 +3,7 @@
  * `Range: bytes=N-` with 206, can drop the connection after N bytes on the first request for a file,
  * can ignore Range (200 with the whole file), answers 404 for unknown paths and redirects /r/<path>.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ServedFile {
@@ -11,6 +11,8 @@ export interface ServedFile {
   /** First request for this path: send the headers and this many bytes, then destroy the socket. */
   dropAfter?: number;
   ignoreRange?: boolean;
+  /** Send the body slowly: `chunkBytes` every `everyMs` (progress bars and cancels need time to be seen). */
+  pace?: { chunkBytes: number; everyMs: number };
 }
 
 export interface RequestLog {
@@ -72,6 +74,10 @@ export async function startLoopbackServer(files: Record<string, ServedFile> = {}
       });
       return;
     }
+    if (file.pace) {
+      sendPaced(res, body, file.pace);
+      return;
+    }
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -86,4 +92,22 @@ export async function startLoopbackServer(files: Record<string, ServedFile> = {}
         server.close(() => resolve());
       }),
   };
+}
+
+function sendPaced(res: ServerResponse, body: Uint8Array, pace: { chunkBytes: number; everyMs: number }): void {
+  let offset = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) {
+      clearInterval(timer);
+      return;
+    }
+    const end = Math.min(body.byteLength, offset + pace.chunkBytes);
+    res.write(body.subarray(offset, end));
+    offset = end;
+    if (offset >= body.byteLength) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, pace.everyMs);
+  res.on('close', () => clearInterval(timer));
 }

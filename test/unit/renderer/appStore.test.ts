@@ -57,6 +57,40 @@ describe('app store: engine events', () => {
     expect(store.getState().log.entries[0]?.severity).toBe('error');
   });
 
+  it('a speech event sets or clears the speech problem', () => {
+    const store = createAppStore();
+    store.getState().receive({ type: 'speech', model: null, problem: 'no model "x"' }, 1);
+    expect(store.getState().engine.speechProblem).toBe('no model "x"');
+    store.getState().receive({ type: 'speech', model: { id: 'x', source: 'installed' }, problem: null }, 2);
+    expect(store.getState().engine.speechProblem).toBeNull();
+    expect(store.getState().log.entries.map((e) => e.severity)).toEqual(['info', 'error']);
+  });
+
+  it('keeps each model download’s latest state; progress is not logged, the outcome is', () => {
+    const store = createAppStore();
+    const at = (state: 'started' | 'progress' | 'failed', bytes: number, extra = {}) =>
+      store.getState().receive({ type: 'download', modelId: 'm', state, bytes, total: 100, ...extra }, bytes);
+    at('started', 0);
+    at('progress', 40);
+    expect(store.getState().models.downloads['m']).toMatchObject({
+      state: 'progress',
+      bytes: 40,
+      total: 100,
+    });
+    at('failed', 60, { message: 'dropped', retryable: true });
+    expect(store.getState().models.downloads['m']).toEqual({
+      state: 'failed',
+      bytes: 60,
+      total: 100,
+      message: 'dropped',
+      retryable: true,
+    });
+    expect(store.getState().log.entries.map((e) => e.text)).toEqual([
+      'Download of m failed: dropped',
+      'Downloading m',
+    ]);
+  });
+
   it('keeps unchanged status parts identical, so narrow selectors do not re-render', () => {
     const store = createAppStore();
     store.getState().applyStatus(status());
