@@ -102,6 +102,11 @@ export class DictationJournal {
     return this.broken;
   }
 
+  /** Audio received after the last utterance's end: speech the segmenter may not have finished. */
+  get holdsUnsegmentedAudio(): boolean {
+    return this.written > this.liveBase;
+  }
+
   /** Where the queue may spill audio: inside the session, so it goes when the session does. */
   get spillDir(): string {
     return path.join(this.dir, 'spill');

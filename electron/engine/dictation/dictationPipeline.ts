@@ -82,7 +82,8 @@ export async function runDictation(source: AudioSource, deps: DictationDeps): Pr
   // Both sides finish before the journal closes: the consumer drains the queue even after a source error.
   const [produced, consumed] = await Promise.allSettled([produce(), consume()]);
   // A source that failed may have left speech the segmenter never finished: the live audio stays too.
-  deps.journal?.close({ keep: unsettled > 0 || produced.status === 'rejected' });
+  const cutShort = produced.status === 'rejected' && deps.journal?.holdsUnsegmentedAudio === true;
+  deps.journal?.close({ keep: unsettled > 0 || cutShort });
   for (const r of [produced, consumed]) if (r.status === 'rejected') throw r.reason;
   return transcripts;
 }
