@@ -4,12 +4,17 @@
  * folder transcribes it (flagged recovered, kept in the history) or reports it with the audio kept.
  */
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ensureRendererBuilt } from '../harness/rendererBuild';
+import { startHarness } from '../harness/server';
+import { byTestId, chromiumMissing, fakeMicArgs, launchChromium, openApp } from '../browser/support/browser';
+import { padWithSilence, readWav16, writeWav16 } from '../browser/support/wav';
 import { DictationJournal, journalRoot } from '../../electron/engine/dictation/dictationJournal';
 import type { EngineEvent } from '../../shared/engineEvents';
 import {
+  AUDIO_DIR,
   clip,
   clipAudio,
   concat,
@@ -101,5 +106,72 @@ describe.skipIf(speechMissing !== null)('engine killed mid-dictation', () => {
       expect(existsSync(kept), kept).toBe(true);
     }
     await expect.poll(() => readdir(journalRoot(historyDir))).toEqual([]);
+  });
+});
+
+/** Bytes of not-yet-segmented audio in the journal's live files. */
+async function journaledBytes(historyDir: string): Promise<number> {
+  const root = journalRoot(historyDir);
+  let total = 0;
+  for (const session of await readdir(root).catch(() => [] as string[])) {
+    for (const name of await readdir(join(root, session)).catch(() => [] as string[])) {
+      if (name.startsWith('live-')) total += (await stat(join(root, session, name))).size;
+    }
+  }
+  return total;
+}
+
+const appMissing = chromiumMissing ?? speechMissing;
+describe.skipIf(appMissing !== null)('engine killed while the app dictates from the microphone', () => {
+  it('the app says dictation stopped, and after the restart the sentence appears in its transcript list', async () => {
+    const spoken = clip('check memory status');
+    const home = await scratch.home();
+    const wav = join(home, 'mic.wav');
+    await writeWav16(wav, padWithSilence(await readWav16(join(AUDIO_DIR, spoken.file)), 1));
+    await ensureRendererBuilt();
+    const browser = await launchChromium(fakeMicArgs(wav));
+    scratch.later(() => browser.close());
+    // The end-of-speech silence is long, so the sentence is still open when the engine is killed.
+    const harness = await startHarness({
+      speech: true,
+      probe: 'none',
+      settings: { speech: { outputMode: 'none', silenceMs: 5000 } },
+    });
+    scratch.later(() => harness.stop());
+    const { page, problems } = await openApp(browser, harness.url);
+    const dictate = page.locator(byTestId('dictate'));
+    await expect.poll(() => dictate.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await dictate.click();
+
+    // Kill once the engine has the whole sentence (1 s of silence, the clip, half a second more) on disk.
+    const audioBytes = (await clipAudio(spoken)).length * 4 + 1.5 * 16_000 * 4;
+    await expect
+      .poll(() => journaledBytes(join(harness.home, 'history')), { timeout: 15_000, interval: 50 })
+      .toBeGreaterThanOrEqual(audioBytes);
+    const since = harness.events.length;
+    expect(await harness.killEngine('SIGKILL')).toMatchObject({ signal: 'SIGKILL' });
+    expect(harness.events.slice(0, since).some((t) => t.event.type === 'transcript')).toBe(false);
+    const message = page.locator(byTestId('dictate-message'));
+    await expect
+      .poll(async () => (await message.textContent({ timeout: 10_000 })) ?? '')
+      .toMatch(/^Dictation stopped/);
+
+    await harness.restartEngine();
+    const recovered = await harness.bridge.waitForEvent(
+      (e) => e.type === 'transcript' && e.recovered === true,
+      {
+        sinceIndex: since,
+        timeoutMs: 30_000,
+      },
+    );
+    expect(recovered.event).toMatchObject({ text: spoken.text });
+    const list = page.locator(byTestId('transcript-list'));
+    await expect
+      .poll(async () => (await list.textContent()) ?? '', { timeout: 15_000 })
+      .toContain(spoken.text);
+    expect((await harness.client.call('history.list', { limit: 5 })).entries.map((h) => h.source)).toEqual([
+      'push (recovered)',
+    ]);
+    expect(problems).toEqual([]);
   });
 });
