@@ -124,9 +124,11 @@ export function fuzzPortRequests(rng: Prng, inputs: number): TargetReport {
     }
     const key = outcome.ok
       ? outcome.result
-      : /disposed/.test(outcome.reason)
-        ? 'failed (frame gone)'
-        : 'refused';
+      : outcome.reason.startsWith('engine port refused')
+        ? 'refused'
+        : /disposed/.test(outcome.reason)
+          ? 'failed (frame gone)'
+          : `failed (${outcome.reason})`;
     tally(report, key);
     const want = trusted
       ? destroyed[ourWindow]
