@@ -8,10 +8,14 @@ import { chooseTransport } from './engine/connect';
 import { EngineConnection } from './engine/connection';
 import type { EngineApi } from './engine/engineApi';
 import { EngineSession } from './engine/session';
+import { installNavigationGuard } from './navigationGuard';
 import { ServicesContext, type AppServices } from './services';
 import { createAppStore } from './store/appStore';
 import { StoreContext } from './store/useApp';
 import './styles/app.css';
+
+// Before anything else runs in the page: it may not leave the app (main's will-navigate is the other gate).
+installNavigationGuard(window);
 
 /** Wiring: one store, one engine connection per window, the React tree on top. */
 const store = createAppStore();
