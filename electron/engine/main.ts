@@ -34,6 +34,15 @@ async function startEngineProcess(): Promise<void> {
   });
   const dataDir = userDataDir();
   const log = new EngineLog(userDataPaths(dataDir).logs);
+  // The engine lives as long as its parent. Listening for 'disconnect' from the start keeps the IPC channel, and
+  // so this process, alive while the engine starts, not only once requests are served.
+  let started: Engine | null = null;
+  const stop = () => {
+    const stopping = started ? started.stop() : Promise.resolve();
+    void stopping.finally(() => void log.close().finally(() => process.exit(0)));
+  };
+  process.on('disconnect', stop);
+  process.on('SIGTERM', stop);
   const engine = await Engine.start({
     dataDir,
     probe: values.probe as ProbeChoice,
@@ -46,6 +55,7 @@ async function startEngineProcess(): Promise<void> {
       for (const w of windows) sendEvent(w, event);
     },
   });
+  started = engine;
   serveEngine(port, engine);
   link.onAttach(({ port: windowPort, onClose }) => {
     windows.add(windowPort);
@@ -55,9 +65,6 @@ async function startEngineProcess(): Promise<void> {
       served.stop();
     });
   });
-  const stop = () => void engine.stop().finally(() => void log.close().finally(() => process.exit(0)));
-  process.on('disconnect', stop);
-  process.on('SIGTERM', stop);
   port.post({ v: 1, kind: 'event', event: { type: 'report', text: engine.report() } });
 }
 

@@ -53,8 +53,13 @@ export class GpuMonitor {
 
   /** Ask for a reading now; resolves with it (null if the probe failed). */
   sampleNow(): Promise<GpuSample | null> {
-    if (!this.worker) return Promise.resolve(null);
+    const worker = this.worker;
+    if (!worker) return Promise.resolve(null);
     const since = Date.now();
+    // The sampling thread does not keep the process alive, but a caller awaiting a reading must: with nothing
+    // else pending, the process would exit mid-await (seen on an H100: an engine measuring its first GPU load
+    // exited with code 0). Unref'd again once nobody waits.
+    worker.ref();
     this.post({ type: 'sample-now' });
     return new Promise((resolve) => this.waiters.push({ since, resolve }));
   }
@@ -86,6 +91,7 @@ export class GpuMonitor {
     const ready = this.waiters.filter((w) => sample === null || sample.atMs >= w.since);
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve(sample);
+    if (this.waiters.length === 0) this.worker?.unref();
   }
 
   private post(m: ToWorker): void {
