@@ -194,8 +194,8 @@ describe.skipIf(speechMissing !== null)('the microphone in the headless engine',
       await engine.waitFor((e) => e.type === 'dictation' && e.state === 'stopped');
       expect(failures(engine).map((f) => f.during)).toEqual(['dictation (mic)']);
       expect(failures(engine)[0]?.message).toMatch(said);
-    // No audio ever arrived: the dictation journal holds nothing for a later start to recover.
-    expect(await readdir(join(home, 'history', 'journal'))).toEqual([]);
+      // No audio ever arrived: the dictation journal holds nothing for a later start to recover.
+      expect(await readdir(join(home, 'history', 'journal'))).toEqual([]);
       // Ready for the next try (e.g. after installing a recorder), and still answering.
       expect((await engine.client.call('status')).level).toBe('NORMAL');
       await engine.client.call('dictation.start', { source: 'push' });
