@@ -21,8 +21,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineEvent } from '../../shared/engineEvents';
-import { readWav } from '../../electron/engine/audio/wavFile';
+import { dictateWav } from '../integration/engine/dictateWav';
 import { forkEngine, type ForkedEngine } from '../integration/engine/forkEngine';
 import { startLoopbackServer } from '../integration/download/loopbackServer';
 
@@ -49,22 +48,6 @@ function ballastScript(): string | null {
   return null;
 }
 
-async function dictate(
-  engine: ForkedEngine,
-  file: string,
-): Promise<Extract<EngineEvent, { type: 'transcript' }> | null> {
-  const before = engine.events.length;
-  await engine.client.call('dictation.start', { source: 'push' });
-  const { audio } = await readWav(join(AUDIO, file));
-  const padded = new Float32Array(audio.length + 16_000);
-  padded.set(audio);
-  for (let o = 0; o < padded.length; o += 4000)
-    await engine.client.call('audio.push', { samples: padded.slice(o, o + 4000) });
-  await engine.client.call('dictation.stop');
-  const t = engine.events.slice(before).find((e) => e.type === 'transcript');
-  return t?.type === 'transcript' ? t : null;
-}
-
 async function sentence(
   engine: ForkedEngine,
   file: string,
@@ -72,7 +55,7 @@ async function sentence(
   where: 'gpu' | 'cpu',
   label: string,
 ) {
-  const t = await dictate(engine, file);
+  const t = await dictateWav(engine, join(AUDIO, file));
   measured(
     `${label} transcript`,
     t ? { text: t.text, device: t.device, ep: t.ep, latencyMs: Math.round(t.latencyMs) } : 'none',

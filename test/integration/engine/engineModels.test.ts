@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../shared/engineEvents';
-import { readWav } from '../../../electron/engine/audio/wavFile';
 import { FIXTURE_MODEL_DIR } from '../../../electron/engine/stt/modelLocation';
 import { startLoopbackServer, type LoopbackServer } from '../download/loopbackServer';
+import { dictateWav } from './dictateWav';
 import { forkEngine, type ForkedEngine } from './forkEngine';
 
 const audioDir = fileURLToPath(new URL('../../fixtures/audio/', import.meta.url));
@@ -71,16 +71,7 @@ const downloads = (e: ForkedEngine, state: string) =>
   );
 
 async function dictate(e: ForkedEngine, file: string): Promise<string> {
-  const before = e.events.filter((x) => x.type === 'transcript').length;
-  await e.client.call('dictation.start', { source: 'push' });
-  const { audio } = await readWav(join(audioDir, file));
-  const padded = new Float32Array(audio.length + 16_000);
-  padded.set(audio);
-  for (let o = 0; o < padded.length; o += 4000)
-    await e.client.call('audio.push', { samples: padded.slice(o, o + 4000) });
-  await e.client.call('dictation.stop');
-  const t = e.events.filter((x) => x.type === 'transcript')[before];
-  return t?.type === 'transcript' ? t.text : '(no transcript)';
+  return (await dictateWav(e, join(audioDir, file)))?.text ?? '(no transcript)';
 }
 
 describe('choosing and downloading a speech model through the engine', () => {
