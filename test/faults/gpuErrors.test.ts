@@ -7,6 +7,8 @@
  * is retried on the CPU and its transcript is right (nothing lost), the error is classified and counted
  * in an event (said), the engine keeps serving, and after three the GPU is left for good (permanent CPU).
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryManager } from '../../electron/engine/memory/memoryManager';
 import { SimulatedGpu } from '../../electron/engine/memory/simulatedGpu';
@@ -21,7 +23,7 @@ import type { RecognitionResult } from '../../electron/engine/stt/recognizer';
 import type { EngineEvent } from '../../shared/engineEvents';
 import { validateMemorySettings } from '../../shared/settings';
 import { ManagerRig } from '../unit/memory/managerRig';
-import { clip, clipAudio, speechMissing } from './support';
+import { clip, clipAudio, concat, pushAudio, Scratch, silence, speechMissing } from './support';
 
 /** Messages as the stacks print them (FACTS.md, gpuErrors.ts). */
 const RUN_ERRORS = [
@@ -244,4 +246,56 @@ describe.skipIf(speechMissing !== null)('GPU out of memory at session creation',
       expect(await r.recognize()).toMatchObject({ text: expected, device: 'cpu' });
     },
   );
+});
+
+describe.skipIf(speechMissing !== null)('a GPU error while the engine process dictates', () => {
+  const scratch = new Scratch();
+  afterEach(() => scratch.release());
+
+  it('WebGPU out of memory on the utterance: the transcript comes back from the CPU, the error is told', async () => {
+    const fault = RUN_ERRORS[2];
+    const home = await scratch.home({ speech: { outputMode: 'none' } });
+    const scenario = join(home, 'scenario.json');
+    // The fault is armed 4 s into the run (the speech model is on the simulated GPU by then) and hits the
+    // next GPU run: the recognizer's, on the utterance below.
+    await writeFile(
+      scenario,
+      JSON.stringify({
+        models: [],
+        settings: { intervalMs: 100 },
+        steps: [{ atMs: 4000, gpuError: fault.message }],
+      }),
+    );
+    const engine = scratch.engine(['--scenario', scenario], home);
+    await engine.waitFor((e) => e.type === 'report');
+    expect((await engine.client.call('status')).models).toMatchObject([{ id: 'stt', device: 'gpu' }]);
+    const first = await engine.waitFor((e) => e.type === 'sample');
+    const t0 = first.type === 'sample' ? first.sample.atMs : 0;
+    await engine.waitFor((e) => e.type === 'sample' && e.sample.atMs >= t0 + 4300, 10_000);
+    expect(engine.events.filter((e) => e.type === 'gpu-error')).toEqual([]);
+
+    const spoken = clip('hello world');
+    await engine.client.call('dictation.start', { source: 'push' });
+    await pushAudio(engine, concat(await clipAudio(spoken), silence(1000)));
+    expect((await engine.client.call('dictation.stop')).transcripts).toBe(1);
+    const transcript = await engine.waitFor((e) => e.type === 'transcript');
+    expect(transcript).toMatchObject({ text: spoken.text, device: 'cpu', retriedOnCpu: true });
+    const said = await engine.waitFor((e) => e.type === 'gpu-error');
+    expect(said).toMatchObject({
+      kind: 'oom',
+      count: 1,
+      limit: 3,
+      retriedOn: 'cpu',
+      model: 'stt',
+      message: fault.message,
+    });
+    const stt = (await engine.client.call('status')).models.find((m) => m.id === 'stt');
+    expect(stt).toMatchObject({
+      device: 'cpu',
+      reason: expect.stringMatching(/^GPU error \(oom\): WebGPU validation failed/) as unknown,
+    });
+    expect((await engine.client.call('history.list', { limit: 5 })).entries.map((h) => h.text)).toEqual([
+      spoken.text,
+    ]);
+  });
 });

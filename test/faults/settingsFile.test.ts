@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../electron/main/settingsStore';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { byTestId, chromiumMissing, launchChromium, openApp } from '../browser/support/browser';
+import { ensureRendererBuilt } from '../harness/rendererBuild';
+import { startHarness } from '../harness/server';
 import { mountReadOnly, Scratch } from './support';
 
 const scratch = new Scratch();
@@ -111,5 +114,47 @@ describe('settings.json that cannot be written', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors[0]).toMatch(/could not be saved .*a file is in the way of its folder/);
     expect(await readFile(blocked, 'utf8')).toBe('a file');
+  });
+});
+
+describe.skipIf(chromiumMissing !== null)('settings.json that cannot be written, in the app', () => {
+  it('Settings shows why the change was not saved, and saves once the disk is writable again', async () => {
+    await ensureRendererBuilt();
+    const home = await scratch.home(MINE);
+    const browser = await launchChromium();
+    scratch.later(() => browser.close());
+    const harness = await startHarness({ home, probe: 'none' });
+    scratch.later(() => harness.stop());
+    const before = await readFile(join(home, 'settings.json'), 'utf8');
+    const { page, problems } = await openApp(browser, harness.pageUrl('settings'));
+    const interval = page.locator(byTestId('settings-interval'));
+    await expect.poll(async () => Number(await interval.inputValue())).toBe(2000);
+    const mounted = await mountReadOnly(home);
+    if ('skip' in mounted) {
+      console.warn(`read-only settings case in the app skipped: ${mounted.skip}`);
+      return;
+    }
+    const undo = mounted.undo;
+    scratch.later(undo);
+
+    await interval.fill('2500');
+    await page.locator(byTestId('settings-save')).click();
+    const error = page.locator(byTestId('settings-error'));
+    await expect
+      .poll(async () => (await error.textContent()) ?? '', { timeout: 10_000 })
+      .toMatch(
+        /The engine did not accept these settings: settings could not be saved to .*settings\.json \(the disk is read-only\); nothing was changed/,
+      );
+    expect((await harness.client.call('settings.get')).memory.intervalMs).toBe(2000);
+    expect(await readFile(join(home, 'settings.json'), 'utf8')).toBe(before);
+
+    // The disk comes back: the same Save works, nothing had to be typed again.
+    await undo();
+    await page.locator(byTestId('settings-save')).click();
+    await expect.poll(async () => (await harness.client.call('settings.get')).memory.intervalMs).toBe(2500);
+    expect(JSON.parse(await readFile(join(home, 'settings.json'), 'utf8'))).toMatchObject({
+      memory: { intervalMs: 2500, thresholds: MINE.memory.thresholds },
+    });
+    expect(problems).toEqual([]);
   });
 });

@@ -78,7 +78,11 @@ export class Scratch {
   }
 
   async release(): Promise<void> {
-    for (const fn of this.undo.splice(0).reverse()) await fn().catch(() => undefined);
+    for (const fn of this.undo.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(fn)
+        .catch((error: unknown) => console.warn(`cleanup failed: ${String(error)}`));
+    }
   }
 }
 
@@ -120,9 +124,12 @@ export async function mountReadOnly(dir: string): Promise<{ undo: () => Promise<
     execFileSync('umount', [dir], { stdio: 'pipe' });
     return { skip: `cannot remount ${dir} read-only (${stderrOf(error)})` };
   }
+  let mounted = true;
   return {
+    // Idempotent: a test may make the disk writable again itself, and cleanup calls it once more.
     undo: () => {
-      execFileSync('umount', [dir], { stdio: 'pipe' });
+      if (mounted) execFileSync('umount', [dir], { stdio: 'pipe' });
+      mounted = false;
       return Promise.resolve();
     },
   };
