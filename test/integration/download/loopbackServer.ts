@@ -94,7 +94,11 @@ export async function startLoopbackServer(files: Record<string, ServedFile> = {}
   };
 }
 
-function sendPaced(res: ServerResponse, body: Uint8Array, pace: { chunkBytes: number; everyMs: number }): void {
+function sendPaced(
+  res: ServerResponse,
+  body: Uint8Array,
+  pace: { chunkBytes: number; everyMs: number },
+): void {
   let offset = 0;
   const timer = setInterval(() => {
     if (res.destroyed) {
