@@ -6,7 +6,7 @@ import { userDataPaths } from '../runtime/userDataDir';
 
 /**
  * The tiny closed-vocabulary model the project trains and ships: the offline self-test ("check memory status").
- * The packaged app carries it as an extra resource (build/electron-builder.yml: resources/models/tiny-ctc);
+ * The packaged app carries it as an extra resource (build/electron-builder.ts: resources/models/tiny-ctc);
  * elsewhere it is in the source tree, three folders up from here and from the bundle (out/app/engine/).
  */
 export const FIXTURE_MODEL_DIR = fixtureModelDir(fileURLToPath(import.meta.url));
