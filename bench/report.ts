@@ -88,6 +88,11 @@ export async function writeSummary(dir: string): Promise<string> {
     'not comparable with each other; the ratios inside one table were measured side by side in one run.',
     '',
     ...results.map(renderResult),
+    '## Other results',
+    '',
+    '- [soak-and-fuzzing.md](soak-and-fuzzing.md): the 60-minute soak ([soak.md](soak.md)) and the IPC fuzzing ([fuzz.md](fuzz.md)).',
+    '- [device/README.md](device/README.md): the GPU machine checks (NVIDIA H100).',
+    '',
   ].join('\n');
   await mkdir(dir, { recursive: true });
   await writeAtomic(join(dir, 'README.md'), text);

@@ -32,7 +32,12 @@ const INFO_EVERY_MS = 60_000;
 // Escalations show within a reading or two; a step down waits out the 1 s recovery dwell.
 const SETTLE_MS = 3000;
 const MAX_WER = 0.15;
-const MAX_RSS_GROWTH = 0.05;
+/**
+ * The acceptance figure (< 5 %) is for runs of 10 minutes and more. A shorter run (CI's 3 minutes) ends while
+ * RSS is still settling (allocator and onnxruntime arenas: ±3 % seen between short runs), so it only catches
+ * a gross leak, such as memory kept per utterance.
+ */
+const maxRssGrowth = (runS: number): number => (runS >= 600 ? 0.05 : 0.15);
 
 type Transcript = Extract<EngineEvent, { type: 'transcript' }>;
 
@@ -207,6 +212,7 @@ function assemble(input: SoakInput, m: Measured): SoakResult {
   const refWords = m.loops.reduce((s, l) => s + l.refWords, 0);
   const wer = refWords ? m.loops.reduce((s, l) => s + l.wordEdits, 0) / refWords : 1;
   const growth = rssGrowth(m.rss, m.runS);
+  const maxGrowth = maxRssGrowth(m.runS);
   const checks: Check[] = [
     {
       name: 'engine alive',
@@ -227,8 +233,8 @@ function assemble(input: SoakInput, m: Measured): SoakResult {
       detail: `WER ${wer.toFixed(3)} over ${refWords} words`,
     },
     {
-      name: `engine RSS growth after warm-up < ${MAX_RSS_GROWTH * 100} %`,
-      ok: growth.growth < MAX_RSS_GROWTH,
+      name: `engine RSS growth after warm-up < ${maxGrowth * 100} %${m.runS < 600 ? ' (short run: gross leaks only)' : ''}`,
+      ok: growth.growth < maxGrowth,
       detail: `${growth.baselineMiB.toFixed(1)} → ${growth.finalMiB.toFixed(1)} MiB (${(growth.growth * 100).toFixed(2)} %)`,
     },
     {

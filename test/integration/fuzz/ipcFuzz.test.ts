@@ -2,7 +2,7 @@
  * IPC fuzzing: seeded random and malformed messages at the engine's contract (the real engine process) and at
  * main's IPC entry points (the real handler modules). Nothing may crash or throw; every message with an id gets
  * exactly one answer, ok or an error naming the problem; every other one gets one protocol-error event.
- * The counts go to bench/results/fuzz.json and fuzz.md.
+ * The counts go to out/fuzz/ (and to bench/results/fuzz.json and fuzz.md with FUZZ_RESULTS=bench).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
