@@ -49,6 +49,8 @@ export const modelListingSchema = z.object({
   active: z.object({ id: z.string(), source: z.string() }).nullable(),
   /** Why speech is unavailable; null when it works. */
   speechProblem: z.string().nullable(),
+  /** The engine runs speech at all (an engine started with --speech off has no model to choose). */
+  speechEnabled: z.boolean(),
 });
 export type ModelListing = z.infer<typeof modelListingSchema>;
 

@@ -108,6 +108,7 @@ export class Engine {
     return this.library.list({
       active: this.speech?.active ?? null,
       speechProblem: this.speech ? this.speech.speechProblem : SPEECH_OFF,
+      speechEnabled: this.speech !== null,
     });
   }
 

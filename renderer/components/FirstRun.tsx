@@ -18,7 +18,10 @@ export function FirstRun() {
   const settingsProblem = useApp((s) => s.engine.info?.settingsProblem ?? null);
   const speechProblem = useApp((s) => s.engine.speechProblem);
   const bundledOnly = useApp((s) => s.models.listing?.active?.source === 'fixture');
-  if (!noGpu && !noGpuEp && !settingsProblem && !speechProblem && !bundledOnly) return null;
+  // An engine started without speech (memory-only tools) has nothing to choose: the Dictate button says why.
+  const canChoose = useApp((s) => s.models.listing?.speechEnabled ?? true);
+  const choice = speechProblem !== null && canChoose;
+  if (!noGpu && !noGpuEp && !settingsProblem && !choice && !bundledOnly) return null;
   return (
     <section className="first-run" aria-labelledby="first-run-title" data-testid="first-run">
       <h2 id="first-run-title">Getting started</h2>
@@ -39,7 +42,7 @@ export function FirstRun() {
           {settingsProblem.keptAs ? ` and the old file was kept as ${settingsProblem.keptAs}` : ''}.
         </p>
       )}
-      {speechProblem && <ModelChoice problem={speechProblem} />}
+      {choice && <ModelChoice problem={speechProblem} />}
       {bundledOnly && !speechProblem && <BundledModelNote />}
     </section>
   );

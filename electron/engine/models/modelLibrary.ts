@@ -21,6 +21,7 @@ export interface ModelLibraryOptions {
 export interface ActiveSpeech {
   active: { id: string; source: string } | null;
   speechProblem: string | null;
+  speechEnabled: boolean;
 }
 
 export class ModelLibrary {
