@@ -5,7 +5,7 @@ import { MemoryManager, type CommandResult } from './memory/memoryManager';
 import type { ProbeAttempt, ProbeChoice } from './memory/probes/openProbe';
 import { probeExecutionProviders, type EpProbeReport } from './models/executionProviders';
 import { ModelHost, type RunResult } from './models/modelHost';
-import { createOrtSessionFactory } from './models/ortSessionFactory';
+import { createWorkerSessionFactory } from './models/workerSessionFactory';
 import type { Feeds, ModelSpec } from './models/session';
 import { wallClock, type TimerHandle } from './runtime/clock';
 import { loadSettings, saveSettings, type SettingsProblem } from './runtime/settingsFile';
@@ -228,7 +228,8 @@ async function startReal(
   const eps = ready.kind === 'none' ? null : await probeExecutionProviders({ stopAtFirstGpu: true });
   const gpuEp = eps?.gpuEp ?? null;
   const host = new ModelHost({
-    factory: createOrtSessionFactory({ gpuEp }),
+    // Each session in its own thread: loading a model never holds requests, audio or level events.
+    factory: createWorkerSessionFactory({ gpuEp }),
     clock: wallClock,
     readFreeMiB: async () => (await monitor.sampleNow())?.freeMiB ?? null,
     onPlacement: (p) => emit({ type: 'placement', ...p }),
@@ -263,7 +264,7 @@ async function startSimulated(scenario: Scenario, emit: (e: EngineEvent) => void
   const rig = new SimulatedRig(scenario, {
     clock: wallClock,
     emit,
-    realFactory: createOrtSessionFactory({ gpuEp: null }),
+    realFactory: createWorkerSessionFactory({ gpuEp: null }),
   });
   rig.scheduleSteps();
   await rig.start();

@@ -29,7 +29,8 @@ export function createOrtSessionFactory(opts: OrtSessionFactoryOptions): Session
   };
 }
 
-function providerFor(model: ModelSpec, device: Device, gpuEp: GpuEp | null): GpuEp | 'cpu' {
+/** The one provider a session on `device` uses; throws when the GPU has none. */
+export function providerFor(model: ModelSpec, device: Device, gpuEp: GpuEp | null): GpuEp | 'cpu' {
   if (device === 'cpu') return 'cpu';
   if (gpuEp === null) {
     throw new Error(
@@ -39,7 +40,7 @@ function providerFor(model: ModelSpec, device: Device, gpuEp: GpuEp | null): Gpu
   return gpuEp;
 }
 
-function sessionOptions(
+export function sessionOptions(
   ep: GpuEp | 'cpu',
   cpuThreads: number | undefined,
 ): ort.InferenceSession.SessionOptions {
