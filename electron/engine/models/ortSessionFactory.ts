@@ -17,20 +17,28 @@ export interface OrtSessionFactoryOptions {
 export function createOrtSessionFactory(opts: OrtSessionFactoryOptions): SessionFactory {
   return {
     async create(model: ModelSpec, device: Device): Promise<SessionHandle> {
-      const ep = providerFor(model, device, opts.gpuEp);
-      if (model.path === undefined) {
-        throw new Error(
-          `model ${model.id} has no path: the ONNX Runtime factory loads only real model files`,
-        );
-      }
-      const session = await ort.InferenceSession.create(model.path, sessionOptions(ep, opts.cpuThreads));
+      const { ep, path } = sessionTarget(model, device, opts.gpuEp);
+      const session = await ort.InferenceSession.create(path, sessionOptions(ep, opts.cpuThreads));
       return new OrtSessionHandle(session, device, ep, model.id);
     },
   };
 }
 
+/** The file and the one provider a session of `model` on `device` uses; throws when either is missing. */
+export function sessionTarget(
+  model: ModelSpec,
+  device: Device,
+  gpuEp: GpuEp | null,
+): { ep: GpuEp | 'cpu'; path: string } {
+  const ep = providerFor(model, device, gpuEp);
+  if (model.path === undefined) {
+    throw new Error(`model ${model.id} has no path: the ONNX Runtime factory loads only real model files`);
+  }
+  return { ep, path: model.path };
+}
+
 /** The one provider a session on `device` uses; throws when the GPU has none. */
-export function providerFor(model: ModelSpec, device: Device, gpuEp: GpuEp | null): GpuEp | 'cpu' {
+function providerFor(model: ModelSpec, device: Device, gpuEp: GpuEp | null): GpuEp | 'cpu' {
   if (device === 'cpu') return 'cpu';
   if (gpuEp === null) {
     throw new Error(

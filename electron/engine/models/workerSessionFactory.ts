@@ -7,7 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../runtime/startWorker';
 import type { GpuEp } from './executionProviders';
-import { providerFor, type OrtSessionFactoryOptions } from './ortSessionFactory';
+import { sessionTarget, type OrtSessionFactoryOptions } from './ortSessionFactory';
 import type { Device, Feeds, ModelSpec, Outputs, SessionFactory, SessionHandle } from './session';
 import {
   fromWire,
@@ -25,15 +25,10 @@ const SESSION_WORKER = new URL(
 export function createWorkerSessionFactory(opts: OrtSessionFactoryOptions): SessionFactory {
   return {
     async create(model: ModelSpec, device: Device): Promise<SessionHandle> {
-      const ep = providerFor(model, device, opts.gpuEp);
-      if (model.path === undefined) {
-        throw new Error(
-          `model ${model.id} has no path: the ONNX Runtime factory loads only real model files`,
-        );
-      }
+      const { ep, path } = sessionTarget(model, device, opts.gpuEp);
       const data: SessionWorkerData = {
         modelId: model.id,
-        path: model.path,
+        path,
         ep,
         cpuThreads: opts.cpuThreads ?? null,
       };
