@@ -200,12 +200,13 @@ export async function benchOffloadRestore(quick: boolean): Promise<BenchResult> 
       ' mostly that release (freeing the weights). "Event loop blocked" is the longest stall of the event loop' +
       ' during the move (median over repetitions): onnxruntime-node creates sessions synchronously on the calling' +
       ' thread, so with sessions in-process a cold offload, a restore and the pre-warm each freeze that thread for' +
-      ' the whole creation — the reason the engine hosts sessions in worker threads (second table). On a real GPU, restore also uploads the weights; FACTS.md measured a' +
+      ' the whole creation — what worker-hosted sessions avoid (second table). On a real GPU, restore also uploads the weights; FACTS.md measured a' +
       ' 1.5 GiB session at ~5 s on both CPU and WebGPU (parsing dominates). "Same outputs": every run after every' +
       ' move gave the bit-identical result of the first.' +
       (quick ? ' Quick run: 800 MB skipped.' : ''),
     '',
-    'The engine hosts each session in its own worker thread (electron/engine/models/workerSessionFactory.ts).' +
+    'Sessions in worker threads (electron/engine/models/workerSessionFactory.ts; not wired into the engine yet: its' +
+      ' 60-minute soak grew RSS 13 %, bench/results/soak-worker-sessions.md).' +
       ' The same moves, side by side in this run, with sessions on the calling thread and in workers:',
     '',
     table(
