@@ -70,7 +70,8 @@ describe('GpuMonitor on its worker thread', () => {
     const gaps = during
       .slice(1)
       .map((a, i) => a.sample.atMs - (during[i] as { sample: GpuSample }).sample.atMs);
-    expect(Math.max(...gaps)).toBeLessThan(150);
+    // A stalled worker would show the whole 1000 ms block as one gap; jitter on a loaded CI machine stays far below it.
+    expect(Math.max(...gaps)).toBeLessThan(400);
     expect(arrivals[0]?.sample.totalMiB).toBe(8000);
     expect(arrivals[0]?.sample.reservedMiB).toBe(300);
   });
