@@ -142,6 +142,13 @@ async function startRig(initialCreateErrors: string[] = []): Promise<Rig> {
 const sttId = () => recognizer.models[0]?.id ?? 'stt';
 const gpuErrors = (r: Rig) => r.events.filter((e) => e.type === 'gpu-error');
 
+/** A rig's GPU errors are exactly one first strike, whose run or load went to the CPU instead. */
+function expectOneStrikeRetriedOnCpu(r: Rig, kind: string, message: string): void {
+  expect(gpuErrors(r)).toEqual([
+    { type: 'gpu-error', kind, count: 1, limit: 3, retriedOn: 'cpu', model: sttId(), message },
+  ]);
+}
+
 describe.skipIf(speechMissing !== null)('GPU errors at run', () => {
   it.each(RUN_ERRORS)(
     '$name: retried on the CPU with the right text, classified $kind, counted',
@@ -151,17 +158,7 @@ describe.skipIf(speechMissing !== null)('GPU errors at run', () => {
       r.gpu.injectError(fault.message);
       const result = await r.recognize();
       expect(result).toMatchObject({ text: expected, device: 'cpu', retriedOnCpu: true });
-      expect(gpuErrors(r)).toEqual([
-        {
-          type: 'gpu-error',
-          kind: fault.kind,
-          count: 1,
-          limit: 3,
-          retriedOn: 'cpu',
-          model: sttId(),
-          message: fault.message,
-        },
-      ]);
+      expectOneStrikeRetriedOnCpu(r, fault.kind, fault.message);
       const view = r.host.view(sttId());
       expect(view.device).toBe('cpu');
       expect(view.reason).toMatch(new RegExp(`^GPU error \\(${fault.kind}\\)`));
@@ -212,17 +209,7 @@ describe.skipIf(speechMissing !== null)('GPU out of memory at session creation',
     '$name: the model loads on the CPU with the reason, a strike is counted, it serves',
     async (fault) => {
       const r = await startRig([fault.message]);
-      expect(gpuErrors(r)).toEqual([
-        {
-          type: 'gpu-error',
-          kind: 'oom',
-          count: 1,
-          limit: 3,
-          retriedOn: 'cpu',
-          model: sttId(),
-          message: fault.message,
-        },
-      ]);
+      expectOneStrikeRetriedOnCpu(r, 'oom', fault.message);
       const view = r.host.view(sttId());
       expect(view).toMatchObject({ device: 'cpu', vramMiB: 0 });
       expect(view.reason).toBe(`GPU load failed (oom): ${fault.message}`);
