@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt } from '../harness/rendererBuild';
 import { startHarness, type Harness } from '../harness/server';
-import { startLoopbackServer, type ServedFile } from '../integration/download/loopbackServer';
+import { startFixtureMirror } from '../fixtures/mirrorCatalog';
 import {
   byTestId,
   chromiumMissing,
@@ -22,7 +21,6 @@ import {
 // --catalog) serving the fixture model under other ids, slowly enough for a progress bar and a cancel.
 
 const MODEL_DIR = path.join(ROOT, 'test/fixtures/models/tiny-ctc');
-const FILES = ['config.json', 'tokens.txt', 'model.onnx'];
 const missing =
   chromiumMissing ??
   (existsSync(path.join(MODEL_DIR, 'model.onnx')) ? null : 'the fixture model is not built');
@@ -34,45 +32,26 @@ describe.skipIf(missing !== null)('choosing and downloading a speech model in Se
   const cleanup = new Cleanup();
 
   beforeAll(async () => {
-    const served: Record<string, ServedFile> = {};
-    const catalog = [];
-    // ~2.3 MB at 256 KiB per 100 ms: about a second of visible progress. The slow one never finishes in time.
-    for (const [id, pace] of [
-      ['tiny-ctc-mirror', { chunkBytes: 256 * 1024, everyMs: 100 }],
-      ['tiny-ctc-slow', { chunkBytes: 16 * 1024, everyMs: 200 }],
-    ] as const) {
-      const files = FILES.map((name) => {
-        const data = new Uint8Array(readFileSync(path.join(MODEL_DIR, name)));
-        served[`/${id}/${name}`] = name === 'model.onnx' ? { data, pace } : { data };
-        return { name, data };
-      });
-      catalog.push({ id, files });
-    }
-    const server = cleanup.add(await startLoopbackServer(served), (s) => s.close());
     const home = cleanup.add(await mkdtemp(path.join(os.tmpdir(), 'swictation-models-ui-')), (d) =>
       rm(d, { recursive: true, force: true }),
     );
-    const catalogFile = path.join(home, 'catalog.json');
-    await writeFile(
-      catalogFile,
-      JSON.stringify(
-        catalog.map(({ id, files }) => ({
-          id,
-          title: id === 'tiny-ctc-mirror' ? 'Fixture model (mirror)' : 'Fixture model (slow mirror)',
-          family: 'nemo-ctc',
-          language: 'en',
-          licence: { name: 'MIT', url: 'https://opensource.org/license/mit' },
-          source: 'a loopback test server',
-          expectedVramMiB: 16,
-          files: files.map(({ name, data }) => ({
-            name,
-            url: server.url(`/${id}/${name}`),
-            bytes: data.byteLength,
-            sha256: createHash('sha256').update(data).digest('hex'),
-          })),
-        })),
-      ),
+    // ~2.3 MB at 256 KiB per 100 ms: about a second of visible progress. The slow one never finishes in time.
+    const mirror = await startFixtureMirror(
+      [
+        {
+          id: 'tiny-ctc-mirror',
+          details: { title: 'Fixture model (mirror)' },
+          model: { pace: { chunkBytes: 256 * 1024, everyMs: 100 } },
+        },
+        {
+          id: 'tiny-ctc-slow',
+          details: { title: 'Fixture model (slow mirror)' },
+          model: { pace: { chunkBytes: 16 * 1024, everyMs: 200 } },
+        },
+      ],
+      path.join(home, 'catalog.json'),
     );
+    cleanup.add(mirror.server, (s) => s.close());
     // A steady simulated 8 GB GPU with no models of its own: the speech model is the engine's real one.
     const scenario = path.join(home, 'scenario.json');
     await writeFile(
@@ -91,7 +70,7 @@ describe.skipIf(missing !== null)('choosing and downloading a speech model in Se
       startHarness({
         scenario,
         speech: true,
-        catalog: catalogFile,
+        catalog: mirror.catalog,
         home,
         settings: { speech: { outputMode: 'none' } },
       }).then((h) => cleanup.add(h, (x) => x.stop())),

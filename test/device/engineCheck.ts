@@ -15,19 +15,17 @@
  * Lines are tagged [measured] or [check]; exit 0 when every check passed. Logs: $OUT/engineCheck.jsonl.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, appendFileSync } from 'node:fs';
+import { existsSync, appendFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFixtureMirror } from '../fixtures/mirrorCatalog';
 import { dictateWav } from '../integration/engine/dictateWav';
 import { forkEngine, type ForkedEngine } from '../integration/engine/forkEngine';
-import { startLoopbackServer } from '../integration/download/loopbackServer';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const AUDIO = join(REPO, 'test/fixtures/audio');
-const MODEL_DIR = join(REPO, 'test/fixtures/models/tiny-ctc');
 const OUT = process.env['OUT'] ?? null;
 const DEADLINE_S = Number(process.env['ENGINECHECK_DEADLINE_S'] ?? 200);
 const T0 = Date.now();
@@ -67,31 +65,6 @@ async function sentence(
   );
 }
 
-async function mirrorCatalog(home: string): Promise<string> {
-  const files: Record<string, { data: Uint8Array }> = {};
-  for (const name of ['config.json', 'tokens.txt', 'model.onnx'])
-    files[`/m/${name}`] = { data: new Uint8Array(readFileSync(join(MODEL_DIR, name))) };
-  const server = await startLoopbackServer(files);
-  const entry = {
-    id: 'tiny-ctc-mirror',
-    title: 'fixture model from a loopback mirror',
-    family: 'nemo-ctc',
-    language: 'en',
-    licence: { name: 'MIT', url: 'https://opensource.org/license/mit' },
-    source: 'loopback',
-    expectedVramMiB: 16,
-    files: Object.entries(files).map(([p, f]) => ({
-      name: p.slice(3),
-      url: server.url(p),
-      bytes: f.data.byteLength,
-      sha256: createHash('sha256').update(f.data).digest('hex'),
-    })),
-  };
-  const file = join(home, 'catalog.json');
-  await writeFile(file, JSON.stringify([entry]));
-  return file;
-}
-
 async function main(): Promise<number> {
   const ballast = ballastScript();
   if (!ballast) {
@@ -103,7 +76,11 @@ async function main(): Promise<number> {
     join(home, 'settings.json'),
     JSON.stringify({ memory: { intervalMs: 200, recoveryDwellMs: 1500 }, speech: { outputMode: 'none' } }),
   );
-  const catalog = await mirrorCatalog(home);
+  // The mirror lives until the process exits: the check ends with process.exit.
+  const { catalog } = await startFixtureMirror(
+    [{ id: 'tiny-ctc-mirror', details: { title: 'fixture model from a loopback mirror' } }],
+    join(home, 'catalog.json'),
+  );
   const engine = forkEngine(['--probe', 'nvml', '--catalog', catalog], home);
   children.push(engine.child);
   engine.client.onEvent((e) => {

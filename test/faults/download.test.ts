@@ -4,11 +4,9 @@
  * installed stays installed and the real engine dictates with it; the bytes already fetched are kept, and
  * the next attempt resumes with a Range request and installs a model that transcribes correctly.
  */
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogEntry } from '../../electron/engine/models/catalog';
 import { readInstallManifest } from '../../electron/engine/models/downloadManifest';
 import {
   downloadModel,
@@ -19,11 +17,11 @@ import {
 import { createOrtSessionFactory } from '../../electron/engine/models/ortSessionFactory';
 import { loadRecognizer } from '../../electron/engine/stt/loadRecognizer';
 import { FIXTURE_MODEL_DIR } from '../../electron/engine/stt/modelLocation';
+import { mirrorEntry, mirrorFile, readFixtureModel, sha256Hex as sha } from '../fixtures/mirrorCatalog';
 import { startLoopbackServer, type LoopbackServer } from '../integration/download/loopbackServer';
 import { clip, clipAudio, concat, pushAudio, Scratch, silence, speechMissing } from './support';
 
 const FILES = ['model.onnx', 'tokens.txt', 'config.json'];
-const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 const scratch = new Scratch();
 let server: LoopbackServer;
@@ -32,24 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 afterEach(() => scratch.release());
-
-function entry(id: string, files: { name: string; data: Uint8Array }[]): CatalogEntry {
-  return {
-    id,
-    title: id,
-    family: 'nemo-ctc',
-    language: 'en',
-    licence: { name: 'MIT', url: 'https://opensource.org/license/mit' },
-    source: 'test',
-    expectedVramMiB: 3,
-    files: files.map((f) => ({
-      name: f.name,
-      url: server.url(`/${f.name}`),
-      bytes: f.data.byteLength,
-      sha256: sha(f.data),
-    })),
-  };
-}
 
 /** Transcribe a held-out clip with the model in `dir`, on onnxruntime's CPU provider. */
 async function transcribeWith(dir: string): Promise<string> {
@@ -77,12 +57,14 @@ describe.skipIf(speechMissing !== null)('a model download interrupted', () => {
   it('reports the dropped file, keeps the installed model working and the partial bytes, then resumes', async () => {
     const home = await scratch.home({ speech: { outputMode: 'none', model: 'mine' } });
     const modelsDir = join(home, 'models');
-    const files = await Promise.all(
-      FILES.map(async (name) => ({ name, data: await readFile(join(FIXTURE_MODEL_DIR, name)) })),
+    const files = readFixtureModel(FILES);
+    // An update from the "CDN", of the same model as the version already installed (copied from the app).
+    const update = mirrorEntry(
+      'mine',
+      files.map((f) => mirrorFile(server.url(`/${f.name}`), f.data)),
     );
-    // The version already installed (copied from the app), then an update of it from the "CDN".
     const previous = await installBundledModel(
-      { ...entry('mine', files), bundledDir: FIXTURE_MODEL_DIR },
+      { ...update, bundledDir: FIXTURE_MODEL_DIR },
       { appRoot: '/', modelsDir },
     );
     const model = files[0]?.data ?? new Uint8Array();
@@ -92,7 +74,6 @@ describe.skipIf(speechMissing !== null)('a model download interrupted', () => {
         data: f.data,
         ...(f.name === 'model.onnx' ? { dropAfter: dropAt } : {}),
       });
-    const update = entry('mine', files);
 
     const error = await downloadModel(update, { modelsDir }).then(
       () => null,

@@ -2,12 +2,12 @@
  * The model downloader against a loopback HTTP server: complete installs, resume after a dropped connection,
  * checksum and HTTP failures that install nothing and keep the previous install, unverified files, space.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CatalogEntry, CatalogFile } from '../../../electron/engine/models/catalog';
+import type { CatalogFile } from '../../../electron/engine/models/catalog';
 import { readInstallManifest } from '../../../electron/engine/models/downloadManifest';
 import {
   downloadModel,
@@ -16,9 +16,8 @@ import {
   stagingDir,
   type DownloadProgress,
 } from '../../../electron/engine/models/downloader';
+import { mirrorEntry, mirrorFile, sha256Hex as sha } from '../../fixtures/mirrorCatalog';
 import { startLoopbackServer, type LoopbackServer } from './loopbackServer';
-
-const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 const BIG = new Uint8Array(randomBytes(600_000));
 const SMALL = new TextEncoder().encode('▁yes 0\n▁no 1\n<blk> 2\n');
@@ -28,22 +27,9 @@ let server: LoopbackServer;
 let root = '';
 let modelsDir = '';
 
-function file(name: string, data: Uint8Array, urlPath = `/${name}`): CatalogFile {
-  return { name, url: server.url(urlPath), bytes: data.byteLength, sha256: sha(data) };
-}
-
-function entry(id: string, files: CatalogFile[]): CatalogEntry {
-  return {
-    id,
-    title: id,
-    family: 'nemo-ctc',
-    language: 'en',
-    licence: { name: 'MIT', url: 'https://opensource.org/license/mit' },
-    source: 'test',
-    expectedVramMiB: 1,
-    files,
-  };
-}
+/** `data` as this suite's server serves it at `urlPath`. */
+const file = (name: string, data: Uint8Array, urlPath = `/${name}`): CatalogFile =>
+  mirrorFile(server.url(urlPath), data, name);
 
 async function attempt(p: Promise<unknown>): Promise<ModelDownloadError> {
   try {
@@ -81,7 +67,7 @@ describe('downloadModel', () => {
     server.files.set('/model.onnx', { data: BIG });
     server.files.set('/tokens.txt', { data: SMALL });
     server.files.set('/config.json', { data: CONFIG });
-    const e = entry('m', [
+    const e = mirrorEntry('m', [
       file('model.onnx', BIG, '/r/model.onnx'),
       file('tokens.txt', SMALL),
       file('config.json', CONFIG),
@@ -122,7 +108,7 @@ describe('downloadModel', () => {
   it('resumes with a Range request after the connection drops mid-file', async () => {
     server.files.set('/model.onnx', { data: BIG, dropAfter: 200_000 });
     server.files.set('/tokens.txt', { data: SMALL });
-    const e = entry('m', [file('tokens.txt', SMALL), file('model.onnx', BIG)]);
+    const e = mirrorEntry('m', [file('tokens.txt', SMALL), file('model.onnx', BIG)]);
 
     const first = await attempt(downloadModel(e, { modelsDir }));
     expect(first.code).toBe('connection');
@@ -152,7 +138,7 @@ describe('downloadModel', () => {
 
   it('starts a file over when the server ignores the range', async () => {
     server.files.set('/model.onnx', { data: BIG, dropAfter: 100_000, ignoreRange: true });
-    const e = entry('m', [file('model.onnx', BIG)]);
+    const e = mirrorEntry('m', [file('model.onnx', BIG)]);
     expect((await attempt(downloadModel(e, { modelsDir }))).code).toBe('connection');
     await downloadModel(e, { modelsDir });
     expect(sha(await readFile(path.join(modelsDir, 'm', 'model.onnx')))).toBe(sha(BIG));
@@ -162,13 +148,15 @@ describe('downloadModel', () => {
   it('a checksum mismatch installs nothing, deletes the bad file and keeps the previous install', async () => {
     server.files.set('/model.onnx', { data: BIG });
     server.files.set('/tokens.txt', { data: SMALL });
-    await downloadModel(entry('m', [file('model.onnx', BIG), file('tokens.txt', SMALL)]), { modelsDir });
+    await downloadModel(mirrorEntry('m', [file('model.onnx', BIG), file('tokens.txt', SMALL)]), {
+      modelsDir,
+    });
     const before = await readInstallManifest(path.join(modelsDir, 'm'));
 
     const tampered = Uint8Array.from(BIG);
     tampered[1234] = (tampered[1234] ?? 0) ^ 0xff;
     server.files.set('/model-v2.onnx', { data: tampered });
-    const update = entry('m', [
+    const update = mirrorEntry('m', [
       { ...file('model-v2.onnx', BIG), name: 'model.onnx' },
       file('tokens.txt', SMALL),
     ]);
@@ -184,9 +172,9 @@ describe('downloadModel', () => {
 
   it('a 404 is reported as not found, installs nothing and keeps the previous install', async () => {
     server.files.set('/tokens.txt', { data: SMALL });
-    await downloadModel(entry('m', [file('tokens.txt', SMALL)]), { modelsDir });
+    await downloadModel(mirrorEntry('m', [file('tokens.txt', SMALL)]), { modelsDir });
     const error = await attempt(
-      downloadModel(entry('m', [file('tokens.txt', SMALL), file('gone.onnx', BIG)]), { modelsDir }),
+      downloadModel(mirrorEntry('m', [file('tokens.txt', SMALL), file('gone.onnx', BIG)]), { modelsDir }),
     );
     expect(error.code).toBe('not-found');
     expect(error.message).toContain('gone.onnx of m was not found (HTTP 404');
@@ -198,20 +186,22 @@ describe('downloadModel', () => {
     server.files.set('/tokens.txt', { data: SMALL });
     await mkdir(stagingDir(modelsDir, 'm'), { recursive: true });
     await writeFile(path.join(stagingDir(modelsDir, 'm'), 'old-model.onnx'), 'stale');
-    await downloadModel(entry('m', [file('tokens.txt', SMALL)]), { modelsDir });
+    await downloadModel(mirrorEntry('m', [file('tokens.txt', SMALL)]), { modelsDir });
     expect(await listing(path.join(modelsDir, 'm'))).toEqual(['install.json', 'tokens.txt']);
   });
 
   it('refuses file names and ids that are not plain names', async () => {
     const bad = { ...file('tokens.txt', SMALL), name: '../escape.txt' };
-    await expect(downloadModel(entry('m', [bad]), { modelsDir })).rejects.toThrow('is not a plain file name');
-    await expect(downloadModel(entry('../m', []), { modelsDir })).rejects.toThrow('is not a model id');
+    await expect(downloadModel(mirrorEntry('m', [bad]), { modelsDir })).rejects.toThrow(
+      'is not a plain file name',
+    );
+    await expect(downloadModel(mirrorEntry('../m', []), { modelsDir })).rejects.toThrow('is not a model id');
   });
 
   it('refuses more bytes than published', async () => {
     server.files.set('/model.onnx', { data: BIG });
     const short = { ...file('model.onnx', BIG), bytes: 1000 };
-    const error = await attempt(downloadModel(entry('m', [short]), { modelsDir }));
+    const error = await attempt(downloadModel(mirrorEntry('m', [short]), { modelsDir }));
     expect(error.code).toBe('size');
     expect(error.message).toContain(`the server offers ${BIG.byteLength} bytes, the catalog says 1000`);
     expect(await listing(modelsDir)).toEqual(['.partial-m']);
@@ -226,12 +216,15 @@ describe('downloadModel', () => {
       sha256: null,
       unverified: true,
     };
-    const error = await attempt(downloadModel(entry('u', [unconfirmed]), { modelsDir }));
+    const error = await attempt(downloadModel(mirrorEntry('u', [unconfirmed]), { modelsDir }));
     expect(error.code).toBe('unverified');
     expect(error.message).toContain('no confirmed checksum for tokens.txt');
     expect(server.requests).toEqual([]); // refused before any download
 
-    const manifest = await downloadModel(entry('u', [unconfirmed]), { modelsDir, allowUnverified: true });
+    const manifest = await downloadModel(mirrorEntry('u', [unconfirmed]), {
+      modelsDir,
+      allowUnverified: true,
+    });
     expect(manifest.files).toEqual([
       { name: 'tokens.txt', bytes: SMALL.byteLength, sha256: sha(SMALL), checked: 'computed' },
     ]);
@@ -240,7 +233,7 @@ describe('downloadModel', () => {
   it('checks free space before downloading', async () => {
     server.files.set('/model.onnx', { data: BIG });
     const error = await attempt(
-      downloadModel(entry('m', [file('model.onnx', BIG)]), {
+      downloadModel(mirrorEntry('m', [file('model.onnx', BIG)]), {
         modelsDir,
         freeBytes: () => Promise.resolve(1000),
       }),
@@ -251,13 +244,8 @@ describe('downloadModel', () => {
   });
 
   it('a refused connection is retryable and keeps nothing installed', async () => {
-    const dead = {
-      name: 'x.onnx',
-      url: 'http://127.0.0.1:1/x.onnx',
-      bytes: 3,
-      sha256: sha(Uint8Array.of(1, 2, 3)),
-    };
-    const error = await attempt(downloadModel(entry('m', [dead]), { modelsDir }));
+    const dead = mirrorFile('http://127.0.0.1:1/x.onnx', Uint8Array.of(1, 2, 3));
+    const error = await attempt(downloadModel(mirrorEntry('m', [dead]), { modelsDir }));
     expect(error.code).toBe('connection');
     expect(error.message).toContain('x.onnx of m: cannot download');
     expect(await listing(modelsDir)).toEqual(['.partial-m']);
@@ -268,7 +256,7 @@ describe('downloadModel', () => {
     const controller = new AbortController();
     controller.abort();
     const error = await attempt(
-      downloadModel(entry('m', [file('model.onnx', BIG)]), { modelsDir, signal: controller.signal }),
+      downloadModel(mirrorEntry('m', [file('model.onnx', BIG)]), { modelsDir, signal: controller.signal }),
     );
     expect(error.code).toBe('aborted');
   });
@@ -280,7 +268,7 @@ describe('installBundledModel', () => {
     await mkdir(source, { recursive: true });
     await writeFile(path.join(source, 'tokens.txt'), SMALL);
     await writeFile(path.join(source, 'config.json'), CONFIG);
-    const e: CatalogEntry = { ...entry('tiny', []), bundledDir: 'fixtures/tiny' };
+    const e = mirrorEntry('tiny', [], { bundledDir: 'fixtures/tiny' });
     const manifest = await installBundledModel(e, { appRoot: path.join(root, 'app'), modelsDir });
     expect(manifest.source).toBe('bundled');
     expect(manifest.files.map((f) => [f.name, f.sha256, f.checked]).sort()).toEqual([

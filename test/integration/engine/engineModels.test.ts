@@ -3,22 +3,21 @@
  * "mirror" that serves the fixture model under another id (`--catalog`): list, pull (interrupted, then
  * resumed), switch dictation to it through settings, transcribe with it, and keep it across a restart.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../shared/engineEvents';
-import { FIXTURE_MODEL_DIR } from '../../../electron/engine/stt/modelLocation';
-import { startLoopbackServer, type LoopbackServer } from '../download/loopbackServer';
+import { startFixtureMirror } from '../../fixtures/mirrorCatalog';
+import type { LoopbackServer } from '../download/loopbackServer';
 import { dictateWav } from './dictateWav';
 import { forkEngine, type ForkedEngine } from './forkEngine';
 
 const audioDir = fileURLToPath(new URL('../../fixtures/audio/', import.meta.url));
 const MIRROR_ID = 'tiny-ctc-mirror';
-const FILES = ['config.json', 'tokens.txt', 'model.onnx'];
+/** Where the mirror serves the model's weights (startFixtureMirror serves each model under its id). */
+const MIRRORED_ONNX = `/${MIRROR_ID}/model.onnx`;
 
 let engine: ForkedEngine | null = null;
 let server: LoopbackServer | null = null;
@@ -32,37 +31,21 @@ afterEach(async () => {
 });
 
 async function mirror(): Promise<{ catalog: string; scenario: string }> {
-  const files: Record<string, { data: Uint8Array; dropAfter?: number }> = {};
-  for (const name of FILES) {
-    const data = new Uint8Array(readFileSync(join(FIXTURE_MODEL_DIR, name)));
-    // The model file breaks off mid-way on its first request: the first pull fails, the second resumes.
-    files[`/m/${name}`] = name === 'model.onnx' ? { data, dropAfter: 600_000 } : { data };
-  }
-  server = await startLoopbackServer(files);
-  const s = server;
-  const entry = {
-    id: MIRROR_ID,
-    title: 'The fixture model, from a mirror',
-    family: 'nemo-ctc',
-    language: 'en',
-    licence: { name: 'MIT', url: 'https://opensource.org/license/mit' },
-    source: 'a loopback test server',
-    expectedVramMiB: 16,
-    files: FILES.map((name) => {
-      const data = files[`/m/${name}`]?.data ?? new Uint8Array();
-      return {
-        name,
-        url: s.url(`/m/${name}`),
-        bytes: data.byteLength,
-        sha256: createHash('sha256').update(data).digest('hex'),
-      };
-    }),
-  };
-  const catalog = join(home, 'mirror-catalog.json');
-  await writeFile(catalog, JSON.stringify([entry]));
+  const started = await startFixtureMirror(
+    [
+      {
+        id: MIRROR_ID,
+        details: { title: 'The fixture model, from a mirror' },
+        // The model file breaks off mid-way on its first request: the first pull fails, the second resumes.
+        model: { dropAfter: 600_000 },
+      },
+    ],
+    join(home, 'mirror-catalog.json'),
+  );
+  server = started.server;
   const scenario = join(home, 'scenario.json');
   await writeFile(scenario, JSON.stringify({ models: [], settings: { intervalMs: 100 } }));
-  return { catalog, scenario };
+  return { catalog: started.catalog, scenario };
 }
 
 const downloads = (e: ForkedEngine, state: string) =>
@@ -104,7 +87,7 @@ describe('choosing and downloading a speech model through the engine', () => {
     // Second pull resumes with a Range request and installs.
     await engine.client.call('models.pull', { id: MIRROR_ID });
     await engine.waitFor((e) => e.type === 'download' && e.state === 'done');
-    expect(server?.requests.some((r) => r.path === '/m/model.onnx' && r.status === 206)).toBe(true);
+    expect(server?.requests.some((r) => r.path === MIRRORED_ONNX && r.status === 206)).toBe(true);
     const progress = downloads(engine, 'progress').map((p) => p.bytes);
     expect(progress.length).toBeGreaterThan(1);
     const done = downloads(engine, 'done')[0];
