@@ -4,18 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../harness/rendererBuild';
-import { startHarness, type Harness } from '../harness/server';
+import type { Harness } from '../harness/server';
 import {
   byTestId,
   chromiumMissing,
   Cleanup,
   fakeMicArgs,
-  launchChromium,
   openApp,
   ROOT,
   screenshot,
 } from './support/browser';
+import { openHarnessedBrowser } from './support/harnessedBrowser';
 import { padWithSilence, readWav16, writeWav16 } from './support/wav';
 
 // Dictation end to end: Chromium's fake microphone plays a held-out espeak-ng sentence (voices never seen in
@@ -63,15 +62,13 @@ describe.skipIf(missing !== null)('dictation from the (fake) microphone', () => 
     );
     const padded = path.join(tmp, 'utterance.wav');
     await writeWav16(padded, padWithSilence(wav, 1));
-    await ensureRendererBuilt();
     // No GPU probe: the model runs on the CPU, the same path every machine has. Output 'none': a test
     // must not type into whatever window has focus on a developer's desktop.
-    [browser, harness] = await Promise.all([
-      launchChromium(fakeMicArgs(padded)).then((b) => cleanup.add(b, (x) => x.close())),
-      startHarness({ speech: true, probe: 'none', settings: { speech: { outputMode: 'none' } } }).then((h) =>
-        cleanup.add(h, (x) => x.stop()),
-      ),
-    ]);
+    ({ browser, harness } = await openHarnessedBrowser(
+      cleanup,
+      { speech: true, probe: 'none', settings: { speech: { outputMode: 'none' } } },
+      fakeMicArgs(padded),
+    ));
   }, 120_000);
 
   afterAll(() => cleanup.run());

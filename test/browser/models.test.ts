@@ -4,18 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../harness/rendererBuild';
-import { startHarness, type Harness } from '../harness/server';
+import type { Harness } from '../harness/server';
 import { startFixtureMirror } from '../fixtures/mirrorCatalog';
-import {
-  byTestId,
-  chromiumMissing,
-  Cleanup,
-  launchChromium,
-  openApp,
-  ROOT,
-  screenshot,
-} from './support/browser';
+import { byTestId, chromiumMissing, Cleanup, openApp, ROOT, screenshot } from './support/browser';
+import { openHarnessedBrowser } from './support/harnessedBrowser';
 
 // Model choice and download in Settings, against the real engine and a loopback "mirror" (the engine's
 // --catalog) serving the fixture model under other ids, slowly enough for a progress bar and a cancel.
@@ -64,17 +56,13 @@ describe.skipIf(missing !== null)('choosing and downloading a speech model in Se
         durationMs: 600_000,
       }),
     );
-    await ensureRendererBuilt();
-    [browser, harness] = await Promise.all([
-      launchChromium().then((b) => cleanup.add(b, (x) => x.close())),
-      startHarness({
-        scenario,
-        speech: true,
-        catalog: mirror.catalog,
-        home,
-        settings: { speech: { outputMode: 'none' } },
-      }).then((h) => cleanup.add(h, (x) => x.stop())),
-    ]);
+    ({ browser, harness } = await openHarnessedBrowser(cleanup, {
+      scenario,
+      speech: true,
+      catalog: mirror.catalog,
+      home,
+      settings: { speech: { outputMode: 'none' } },
+    }));
   }, 120_000);
 
   afterAll(() => cleanup.run());

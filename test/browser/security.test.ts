@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../harness/rendererBuild';
-import { startHarness, type Harness } from '../harness/server';
-import { byTestId, chromiumMissing, Cleanup, launchChromium, openApp, SCENARIOS } from './support/browser';
+import type { Harness } from '../harness/server';
+import { byTestId, chromiumMissing, Cleanup, openApp, SCENARIOS } from './support/browser';
+import { openHarnessedBrowser } from './support/harnessedBrowser';
 
 // The renderer's navigation guard (renderer/navigationGuard.ts) in the real page: whatever the page's own
 // code or a link tries, the window stays on the app, opens nothing, and the hash routes still work.
@@ -23,13 +23,9 @@ describe.skipIf(chromiumMissing !== null)('the navigation guard in Chromium', ()
   const cleanup = new Cleanup();
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    [browser, harness] = await Promise.all([
-      launchChromium().then((b) => cleanup.add(b, (x) => x.close())),
-      startHarness({ scenario: path.join(SCENARIOS, 'ui-steady.json') }).then((h) =>
-        cleanup.add(h, (x) => x.stop()),
-      ),
-    ]);
+    ({ browser, harness } = await openHarnessedBrowser(cleanup, {
+      scenario: path.join(SCENARIOS, 'ui-steady.json'),
+    }));
   }, 90_000);
 
   afterAll(() => cleanup.run());

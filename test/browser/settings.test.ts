@@ -2,17 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../harness/rendererBuild';
-import { startHarness, type Harness } from '../harness/server';
-import {
-  byTestId,
-  chromiumMissing,
-  Cleanup,
-  launchChromium,
-  openApp,
-  SCENARIOS,
-  screenshot,
-} from './support/browser';
+import type { Harness } from '../harness/server';
+import { byTestId, chromiumMissing, Cleanup, openApp, SCENARIOS, screenshot } from './support/browser';
+import { openHarnessedBrowser } from './support/harnessedBrowser';
 
 // Settings and security against the real engine on a steady simulated GPU (ui-steady.json): usage sits at
 // 75 % (NORMAL with the default 0.80 warning threshold).
@@ -25,13 +17,9 @@ describe.skipIf(chromiumMissing !== null)('the app in Chromium on a steady 75 % 
   const cleanup = new Cleanup();
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    [browser, harness] = await Promise.all([
-      launchChromium().then((b) => cleanup.add(b, (x) => x.close())),
-      startHarness({ scenario: path.join(SCENARIOS, 'ui-steady.json') }).then((h) =>
-        cleanup.add(h, (x) => x.stop()),
-      ),
-    ]);
+    ({ browser, harness } = await openHarnessedBrowser(cleanup, {
+      scenario: path.join(SCENARIOS, 'ui-steady.json'),
+    }));
     // The first reading (before the scenario's memory is taken) says NORMAL at 4 %; wait for 75 %.
     await harness.bridge.waitForEvent((e) => e.type === 'sample' && Math.abs(e.usage - 0.75) < 1e-3);
   }, 90_000);
