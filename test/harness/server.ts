@@ -9,11 +9,12 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { lookupStatic } from '../../electron/main/staticFiles';
 import { PROTOCOL_VERSION } from '../../shared/contract';
 import type { EngineClient } from '../../shared/engineClient';
 import { validateSettings, type SettingsInput } from '../../shared/settings';
 import { EngineBridge, type EngineExit, type Peer, type TimedEvent } from './bridge';
-import { cspFromHtml, lookupStatic } from './staticFiles';
+import { cspFromHtml } from './staticFiles';
 
 /** Where `vite build --config build/vite.renderer.config.ts` puts the renderer. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
