@@ -13,7 +13,6 @@ export interface PortRequestEvent<S> {
 }
 
 export interface PortRequestDeps<S, P extends ClosablePort> {
-  rendererIndex: string;
   /** One of our windows for this sender, as the broker sees windows; null for anything else. */
   windowFor(sender: S): BrokerWindow<P> | null;
   request(window: BrokerWindow<P>): BrokerResult;
@@ -28,7 +27,7 @@ export function handleEnginePortRequest<S, P extends ClosablePort>(
 ): PortRequestOutcome {
   try {
     const window = deps.windowFor(event.sender);
-    if (!isTrusted(event, window !== null, deps.rendererIndex)) {
+    if (!isTrusted(event, window !== null)) {
       return fail(deps, `engine port refused: untrusted sender (frame ${describeUrl(event.senderFrame)})`);
     }
     if (!window) return fail(deps, 'engine port refused: the sender is not one of our windows');
@@ -42,17 +41,14 @@ export function handleEnginePortRequest<S, P extends ClosablePort>(
   }
 }
 
-function isTrusted<S>(event: PortRequestEvent<S>, isOurWindow: boolean, rendererIndex: string): boolean {
+function isTrusted<S>(event: PortRequestEvent<S>, isOurWindow: boolean): boolean {
   const frame = event.senderFrame;
-  return isTrustedSender(
-    {
-      frameUrl: frame?.url,
-      // The top frame has no parent: an iframe (none of ours has any) is refused.
-      isMainFrame: frame !== null && frame !== undefined && frame.parent === null,
-      isOurWindow,
-    },
-    rendererIndex,
-  );
+  return isTrustedSender({
+    frameUrl: frame?.url,
+    // The top frame has no parent: an iframe (none of ours has any) is refused.
+    isMainFrame: frame !== null && frame !== undefined && frame.parent === null,
+    isOurWindow,
+  });
 }
 
 function describeUrl(frame: PortRequestEvent<unknown>['senderFrame']): string {

@@ -6,6 +6,7 @@ import {
   MessageChannelMain,
   nativeImage,
   Notification,
+  protocol,
   session,
   Tray,
   utilityProcess,
@@ -13,9 +14,11 @@ import {
   type UtilityProcess,
 } from 'electron';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { wallClock } from '../engine/runtime/clock';
 import { userDataDir, userDataPaths } from '../engine/runtime/userDataDir';
 import { ENGINE_PORT_MESSAGE, REQUEST_ENGINE_PORT } from '../preload/channels';
+import { APP_SCHEME_PRIVILEGES } from './appProtocol';
 import { AppController } from './appController';
 import type { AppState } from './appState';
 import { handoffData, parseCommandLine, type AppCommand } from './commandLine';
@@ -28,7 +31,7 @@ import { secondInstanceRequest } from './secondInstance';
 import { SettingsStore } from './settingsStore';
 import { buildTrayMenu, toMenuTemplate } from './trayMenu';
 import { NOT_LIVE_COLOR, circleBitmap, trayLook } from './trayIcon';
-import { AppWindows, hardenSession } from './windows';
+import { AppWindows, hardenSession, serveRenderer } from './windows';
 
 /**
  * The Electron main process: wiring only. Every decision lives in the pure modules next to this
@@ -38,6 +41,8 @@ const launch = parseCommandLine(process.argv);
 
 // One folder for the CLI, the engine and the app (the engine reads $SWICTATION_HOME or the same default).
 app.setPath('userData', userDataDir());
+// Electron takes scheme privileges only before 'ready': here, at load, ahead of whenReady() below.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 /** Commands handed over by later launches; queued until main() can act on them. */
 let handOff: (command: AppCommand) => void;
@@ -104,7 +109,9 @@ function spawnEngine(entry: string, args: string[], home: string): UtilityEngine
 async function main(): Promise<void> {
   const home = app.getPath('userData');
   const paths = appPaths(appRootFrom(import.meta.url), existsSync);
-  hardenSession(session.defaultSession, paths.rendererIndex);
+  // Our windows use the default session: it serves app:// and carries the rules.
+  serveRenderer(session.defaultSession, path.dirname(paths.rendererIndex));
+  hardenSession(session.defaultSession);
 
   const store = new SettingsStore(userDataPaths(home).settings);
   await store.load();
@@ -132,7 +139,6 @@ async function main(): Promise<void> {
 
   ipcMain.on(REQUEST_ENGINE_PORT, (event) => {
     handleEnginePortRequest(event, {
-      rendererIndex: paths.rendererIndex,
       windowFor: (sender: Electron.WebContents) => {
         const win = windows.fromWebContents(sender);
         return (

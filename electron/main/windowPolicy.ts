@@ -1,11 +1,20 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
 /**
  * The security and placement decisions for our windows, as pure functions (windows.ts applies
- * them to real BrowserWindows). Local content only: the renderer is out/renderer/index.html and
- * nothing else may load, navigate, open windows, or ask for permissions other than the microphone.
+ * them to real BrowserWindows). Local content only: the renderer is served as
+ * app://swictation/index.html (appProtocol.ts) and nothing else may load, navigate, open windows,
+ * or ask for permissions other than the microphone.
  */
+
+/** Our scheme and its one host: the page's origin is app://swictation, a real (tuple) origin. */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'swictation';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const PAGE_PATH = '/index.html';
+
+/** What a window loads: our page, with the view it draws. */
+export function pageUrl(view: string): string {
+  return `${APP_ORIGIN}${PAGE_PATH}?view=${encodeURIComponent(view)}`;
+}
 
 export interface Rect {
   x: number;
@@ -33,8 +42,8 @@ export function secureWebPreferences(preload: string) {
 
 /**
  * The renderer's policy, as renderer/index.html's <meta http-equiv="Content-Security-Policy"> has it
- * (minus the loopback WebSocket only the browser harness needs). file:// responses carry no headers,
- * so the meta tag is what applies in the app; this header covers any response that has headers.
+ * (minus the loopback WebSocket only the browser harness needs), plus frame-ancestors, which only a
+ * header can carry. The app:// handler sends it with every response; both policies apply.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -50,7 +59,8 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 function parse(url: string | null | undefined): URL | null {
-  if (!url) return null;
+  // Callers pass what Electron hands over; new URL() would stringify a non-string (['app://…'] included).
+  if (typeof url !== 'string' || url === '') return null;
   try {
     return new URL(url);
   } catch {
@@ -58,32 +68,38 @@ function parse(url: string | null | undefined): URL | null {
   }
 }
 
-/** Our page: the renderer's index.html, whatever its query or hash (the view is chosen there). */
-export function isOwnPage(url: string | null | undefined, rendererIndex: string): boolean {
-  const file = filePath(parse(url));
-  return file !== null && path.resolve(file) === path.resolve(rendererIndex);
+/**
+ * Whether a URL or an origin (`app://swictation`, with or without a trailing slash) is ours, compared
+ * exactly: scheme and host, no port, no credentials. Node's URL gives `null` as the origin of schemes
+ * it does not know, so the parts are compared instead.
+ */
+export function isAppOrigin(url: string | null | undefined): boolean {
+  const u = parse(url);
+  return (
+    u !== null &&
+    u.protocol === `${APP_SCHEME}:` &&
+    u.host === APP_HOST &&
+    u.username === '' &&
+    u.password === ''
+  );
 }
 
-/** The local path of a file: URL; null for other URLs and for ones no local path has (file://host/…, %2F). */
-function filePath(u: URL | null): string | null {
-  if (!u || u.protocol !== 'file:') return null;
-  try {
-    return fileURLToPath(u);
-  } catch {
-    return null;
-  }
+/** Our page: app://swictation/index.html, whatever its query or hash (the view is chosen there). */
+export function isOwnPage(url: string | null | undefined): boolean {
+  return isAppOrigin(url) && parse(url)?.pathname === PAGE_PATH;
 }
 
-/** Any request a page may make: files inside the renderer folder, data:/blob: and devtools. */
-export function isAllowedRequest(url: string, rendererDir: string): boolean {
+/**
+ * Any request a page may make: our origin (the app:// handler keeps it inside the renderer folder),
+ * data:, blob: URLs our page made, and devtools. Everything else, file: included, is cancelled.
+ */
+export function isAllowedRequest(url: string): boolean {
   const u = parse(url);
   if (!u) return false;
-  if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'devtools:') return true;
-  const local = filePath(u);
-  if (local === null) return false;
-  const file = path.resolve(local);
-  const root = path.resolve(rendererDir);
-  return file === root || file.startsWith(root + path.sep);
+  if (u.protocol === 'data:' || u.protocol === 'devtools:') return true;
+  // A blob: URL carries the origin that made it: blob:app://swictation/<uuid>.
+  if (u.protocol === 'blob:') return isAppOrigin(u.pathname);
+  return isAppOrigin(url);
 }
 
 export interface IpcSender {
@@ -96,27 +112,23 @@ export interface IpcSender {
 }
 
 /** Every IPC message is checked: our window, its main frame, showing our page. */
-export function isTrustedSender(sender: IpcSender, rendererIndex: string): boolean {
-  return sender.isOurWindow && sender.isMainFrame && isOwnPage(sender.frameUrl, rendererIndex);
+export function isTrustedSender(sender: IpcSender): boolean {
+  return sender.isOurWindow && sender.isMainFrame && isOwnPage(sender.frameUrl);
 }
 
 /**
- * Permission requests: only the microphone ('media' with audio only; no camera, no screen) and
- * only for our own page. Everything else (notifications, geolocation, …) is denied.
+ * Permissions: only the microphone ('media' with audio only; no camera, no screen) and only for our
+ * origin, decided by the exact origin as Chromium does. Everything else (notifications, geolocation, …)
+ * is denied.
  */
 export function isPermissionAllowed(
   permission: string,
-  requestingUrl: string | null | undefined,
+  requester: string | null | undefined,
   mediaTypes: readonly string[] | undefined,
-  rendererIndex: string,
 ): boolean {
   if (permission !== 'media') return false;
-  if (!isOwnPage(requestingUrl, rendererIndex)) return false;
+  if (!isAppOrigin(requester)) return false;
   return (mediaTypes ?? []).every((t) => t === 'audio');
-}
-
-export function rendererUrl(rendererIndex: string): string {
-  return pathToFileURL(rendererIndex).href;
 }
 
 export const POPOVER_SIZE = { width: 380, height: 580 };

@@ -1,21 +1,22 @@
 import { BrowserWindow, screen, type Rectangle, type Session, type WebContents } from 'electron';
-import path from 'node:path';
+import { handleAppRequest } from './appProtocol';
 import {
+  APP_SCHEME,
   CONTENT_SECURITY_POLICY,
   POPOVER_SIZE,
   isAllowedRequest,
   isOwnPage,
   isPermissionAllowed,
+  pageUrl,
   popoverBounds,
   secureWebPreferences,
 } from './windowPolicy';
 
 /**
  * The tray popover and the settings window: thin wiring of windowPolicy's decisions onto real
- * BrowserWindows. Both show the one renderer page; `?view=` picks what it draws.
+ * BrowserWindows. Both show the one renderer page, app://swictation/index.html; `?view=` picks what it draws.
  */
 export interface WindowPaths {
-  rendererIndex: string;
   preload: string;
 }
 
@@ -80,7 +81,7 @@ export class AppWindows {
       webPreferences: secureWebPreferences(this.paths.preload),
     });
     const id = win.id;
-    hardenContents(win.webContents, this.paths.rendererIndex);
+    hardenContents(win.webContents);
     if (view === 'popover') {
       // A popover closes when the user clicks elsewhere, like the desktop's own tray menus.
       win.on('blur', () => {
@@ -92,15 +93,15 @@ export class AppWindows {
       else this.settings = null;
       for (const l of this.closedListeners) l(id, view);
     });
-    void win.loadFile(this.paths.rendererIndex, { query: { view } });
+    void win.loadURL(pageUrl(view));
     return win;
   }
 }
 
 /** No navigation away from our page, no new windows, no webviews. */
-export function hardenContents(contents: WebContents, rendererIndex: string): void {
+export function hardenContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
-    if (!isOwnPage(url, rendererIndex)) event.preventDefault();
+    if (!isOwnPage(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -108,25 +109,28 @@ export function hardenContents(contents: WebContents, rendererIndex: string): vo
 }
 
 /**
- * Session-wide rules: only the microphone may be granted, only to our page; only local files of
- * the renderer folder (and data:/blob:) may load; a CSP header is added where responses have headers.
+ * Serve the renderer folder as app://swictation on the session our windows use. The handler reads the
+ * files itself, so no page ever needs file:// (and its fuse stays off).
  */
-export function hardenSession(session: Session, rendererIndex: string): void {
-  const rendererDir = path.dirname(rendererIndex);
+export function serveRenderer(session: Session, rendererDir: string): void {
+  session.protocol.handle(APP_SCHEME, (request) => handleAppRequest(request, rendererDir));
+}
+
+/**
+ * Session-wide rules: only the microphone may be granted, only to our origin; only our app:// origin
+ * (and data:/blob:) may load; a CSP header is added where responses have headers.
+ */
+export function hardenSession(session: Session): void {
   session.setPermissionRequestHandler((contents, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
-    callback(
-      isPermissionAllowed(permission, details.requestingUrl || contents.getURL(), mediaTypes, rendererIndex),
-    );
+    callback(isPermissionAllowed(permission, details.requestingUrl || contents.getURL(), mediaTypes));
   });
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => {
-    // Checks (e.g. enumerateDevices) come with the origin, which is opaque for file://; the frame URL is precise.
-    const url = details.requestingUrl ?? requestingOrigin;
     const mediaType = details.mediaType;
-    return isPermissionAllowed(permission, url, mediaType ? [mediaType] : undefined, rendererIndex);
+    return isPermissionAllowed(permission, requestingOrigin, mediaType ? [mediaType] : undefined);
   });
   session.webRequest.onBeforeRequest((details, callback) => {
-    callback({ cancel: !isAllowedRequest(details.url, rendererDir) });
+    callback({ cancel: !isAllowedRequest(details.url) });
   });
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({

@@ -92,12 +92,15 @@ describe('the Electron app', () => {
         require: typeof (globalThis as { require?: unknown }).require,
         process: typeof (globalThis as { process?: unknown }).process,
         opened: window.open('https://example.com/') === null,
+        origin: window.location.origin,
       }));
       expect(page_).toEqual({
         keys: ['platform', 'requestEnginePort'],
         require: 'undefined',
         process: 'undefined',
         opened: true,
+        // A standard app:// scheme: a real origin, not file://'s opaque one.
+        origin: 'app://swictation',
       });
 
       // Every window of ours is sandboxed (webPreferences are unit-tested; this is the running app).
@@ -105,7 +108,7 @@ describe('the Electron app', () => {
         BrowserWindow.getAllWindows().map((w) => w.webContents.getURL()),
       );
       expect(windows.length).toBeGreaterThan(0);
-      for (const url of windows) expect(url).toMatch(/^file:\/\/.*\/out\/renderer\/index\.html\?view=/);
+      for (const url of windows) expect(url).toMatch(/^app:\/\/swictation\/index\.html\?view=/);
 
       // Navigation away from our page is refused.
       const before = page.url();

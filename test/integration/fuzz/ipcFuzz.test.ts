@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuzzEngine } from './engineFuzz';
 import { writeFuzzResults, type FuzzResults } from './fuzzReport';
-import { fuzzPortRequests, fuzzSecondInstance, fuzzSettingsStore, type TargetReport } from './mainFuzz';
+import {
+  fuzzAppProtocol,
+  fuzzPortRequests,
+  fuzzSecondInstance,
+  fuzzSettingsStore,
+  type TargetReport,
+} from './mainFuzz';
 import { Prng } from './prng';
 
 const results: FuzzResults = { engine: [], main: {} };
@@ -74,6 +80,22 @@ describe("fuzzing main's IPC handlers", () => {
       results.main['settings store (SettingsStore.update / reload)'] = r;
       expectClean(r);
       expect(r.outcomes['update rejected']).toBeGreaterThan(500);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('app:// handler: 5,000 random paths, hosts and methods; only files inside the folder are served, nothing throws', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'swictation-fuzz-protocol-'));
+    try {
+      const r = await fuzzAppProtocol(new Prng(0xa99), 5000, dir);
+      results.main['app:// protocol (handleAppRequest + lookupStatic)'] = r;
+      expectClean(r);
+      // Every kind of answer was in the run: served, refused, missing, wrong method.
+      expect(r.outcomes['200']).toBeGreaterThan(50);
+      expect(r.outcomes['403']).toBeGreaterThan(500);
+      expect(r.outcomes['404']).toBeGreaterThan(500);
+      expect(r.outcomes['405']).toBeGreaterThan(100);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

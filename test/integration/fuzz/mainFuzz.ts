@@ -1,7 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { validateSettings, DEFAULT_SETTINGS } from '../../../shared/settings';
+import { handleAppRequest } from '../../../electron/main/appProtocol';
 import { APP_COMMANDS, parseCommandLine } from '../../../electron/main/commandLine';
 import { handleEnginePortRequest, type PortRequestEvent } from '../../../electron/main/enginePortRequest';
 import { PortBroker, type BrokerWindow } from '../../../electron/main/portBroker';
@@ -27,8 +27,7 @@ class FakePort {
   }
 }
 
-const INDEX = '/opt/swictation/out/renderer/index.html';
-const OWN = pathToFileURL(INDEX).href;
+const OWN = 'app://swictation/index.html';
 
 /** Frame URLs and whether each is our page (written out by hand, not computed by the code under test). */
 function frameUrl(rng: Prng): { url: unknown; ours: boolean } {
@@ -36,16 +35,23 @@ function frameUrl(rng: Prng): { url: unknown; ours: boolean } {
     () => ({ url: OWN, ours: true }),
     () => ({ url: `${OWN}?view=settings`, ours: true }),
     () => ({ url: `${OWN}#${rng.int(0, 1e9).toString(36)}`, ours: true }),
-    () => ({ url: 'file://localhost/opt/swictation/out/renderer/index.html', ours: true }),
-    () => ({ url: 'file:///opt/swictation/out/renderer/./index.html', ours: true }),
-    () => ({ url: 'file:///opt/swictation/out/renderer/other.html', ours: false }),
-    () => ({ url: 'file://evil.example/opt/swictation/out/renderer/index.html', ours: false }),
-    () => ({ url: 'file:///opt/swictation/out/renderer%2Findex.html', ours: false }),
-    () => ({ url: 'https://example.com/opt/swictation/out/renderer/index.html', ours: false }),
+    () => ({ url: 'app://swictation/./index.html', ours: true }),
+    () => ({ url: 'app://swictation/assets/../index.html?view=popover', ours: true }),
+    () => ({ url: 'app://swictation/other.html', ours: false }),
+    () => ({ url: 'app://swictation/', ours: false }),
+    () => ({ url: 'app://evil.example/index.html', ours: false }),
+    () => ({ url: 'app://swictation:1/index.html', ours: false }),
+    () => ({ url: 'app://x@swictation/index.html', ours: false }),
+    () => ({ url: 'app://swictation%2Findex.html', ours: false }),
+    () => ({ url: 'file:///opt/swictation/out/renderer/index.html', ours: false }),
+    () => ({ url: 'https://swictation/index.html', ours: false }),
     () => ({ url: `javascript:${rng.string(10)}`, ours: false }),
     () => ({ url: rng.string(60), ours: false }),
     () => ({ url: '', ours: false }),
-    () => ({ url: rng.pick<unknown>([42, null, undefined, {}, ['file:///'], true]), ours: false }),
+    () => ({
+      url: rng.pick<unknown>([42, null, undefined, {}, ['app://swictation/index.html'], true]),
+      ours: false,
+    }),
   ])();
 }
 
@@ -109,7 +115,6 @@ export function fuzzPortRequests(rng: Prng, inputs: number): TargetReport {
     let outcome;
     try {
       outcome = handleEnginePortRequest(event, {
-        rendererIndex: INDEX,
         windowFor: (s) => {
           const i = contents.indexOf(s as { webContents: number });
           return i >= 0 ? (windows[i] as BrokerWindow<FakePort>) : null;
@@ -319,4 +324,98 @@ async function corruptAndReload(
     report.problems.push('Object.prototype polluted');
   // Back to a good file for the next update.
   await store.update(store.current);
+}
+
+/** Path pieces that have broken static file servers, plus names that do exist inside and outside the folder. */
+const PATH_TOKENS = [
+  '..',
+  '.',
+  '%2e%2e',
+  '%2E.',
+  '.%2e',
+  '%2f',
+  '%2F',
+  '%5c',
+  '\\',
+  '%00',
+  '%',
+  '%zz',
+  '%252e%252e',
+  '%c0%ae%c0%ae',
+  '~',
+  '',
+  'assets',
+  'index.html',
+  'app.js',
+  'sub',
+  'out.js',
+  'out-dir',
+  'secret.txt',
+  'renderer-x',
+  'x.js',
+];
+
+/** Where the app:// fuzz runs: the served folder, a secret beside it, a look-alike sibling, symlinks out. */
+async function protocolFixture(dir: string): Promise<string> {
+  const renderer = join(dir, 'renderer');
+  await mkdir(join(renderer, 'assets', 'sub'), { recursive: true });
+  await mkdir(join(dir, 'renderer-x'));
+  await writeFile(join(renderer, 'index.html'), 'inside: index');
+  await writeFile(join(renderer, 'assets', 'app.js'), 'inside: app');
+  await writeFile(join(dir, 'secret.txt'), 'SECRET: beside the folder');
+  await writeFile(join(dir, 'renderer-x', 'x.js'), 'SECRET: in a sibling folder');
+  await symlink(join(dir, 'secret.txt'), join(renderer, 'assets', 'out.js'));
+  await symlink(join(dir, 'renderer-x'), join(renderer, 'assets', 'out-dir'));
+  return renderer;
+}
+
+function randomAppUrl(rng: Prng): { url: string; ourHost: boolean } {
+  const segments = Array.from({ length: rng.int(0, 6) }, () =>
+    rng.chance(0.9) ? rng.pick(PATH_TOKENS) : rng.string(8),
+  );
+  const host = rng.chance(0.9) ? 'swictation' : rng.pick(['evil', 'swictation:1', 'swictation.evil.example']);
+  const tail = rng.chance(0.2) ? `?${rng.pick(['view=settings', '../secret.txt', rng.string(6)])}` : '';
+  return { url: `app://${host}/${segments.join('/')}${tail}`, ourHost: host === 'swictation' };
+}
+
+/**
+ * The app:// handler: random paths (traversal tokens, encodings, symlinks out, random strings), hosts and
+ * methods as real Requests against a real folder. It never throws, answers a foreign host 403 and any method
+ * but GET/HEAD 405, and serves only files inside the folder.
+ */
+export async function fuzzAppProtocol(rng: Prng, inputs: number, dir: string): Promise<TargetReport> {
+  const report = newReport(inputs);
+  const renderer = await protocolFixture(dir);
+  for (let n = 0; n < inputs; n++) {
+    const { url, ourHost } = randomAppUrl(rng);
+    const method = rng.chance(0.9) ? rng.pick(['GET', 'HEAD']) : rng.pick(['POST', 'PUT', 'DELETE']);
+    let request: Request;
+    try {
+      request = new Request(url, { method });
+    } catch {
+      // Not a URL at all: Chromium would never hand it to the handler.
+      tally(report, 'not a URL (never reaches the handler)');
+      continue;
+    }
+    try {
+      const response = await handleAppRequest(request, renderer);
+      const body = await response.text();
+      tally(report, String(response.status));
+      const allowed = method === 'GET' || method === 'HEAD';
+      const wanted = !allowed ? [405] : ourHost ? [200, 403, 404] : [403];
+      if (!wanted.includes(response.status))
+        report.problems.push(
+          `input ${n}: ${method} ${url} → ${response.status}, expected ${wanted.join(' or ')}`,
+        );
+      if (
+        body.includes('SECRET') ||
+        (response.status === 200 && method === 'GET' && !body.startsWith('inside:'))
+      )
+        report.problems.push(`input ${n}: ${method} ${url} → ${response.status} served ${body.slice(0, 40)}`);
+    } catch (error) {
+      report.thrown++;
+      report.problems.push(`input ${n}: ${url} threw ${String(error)}`);
+    }
+  }
+  return report;
 }

@@ -3,8 +3,8 @@ import { EventEmitter } from 'node:events';
 
 /**
  * Just enough of the `electron` module for electron/main/index.ts to run under Node: the wiring is
- * exercised for real (single-instance handoff, settings store, supervisor, tray, port broker, IPC
- * sender check) while the engine runs as a real process. utilityProcess.fork becomes
+ * exercised for real (single-instance handoff, app:// scheme registration and handler, settings store,
+ * supervisor, tray, port broker, IPC sender check) while the engine runs as a real process. utilityProcess.fork becomes
  * child_process.fork (same entry, structured-clone messages); MessagePorts cannot cross
  * child_process IPC, so transferred ports are recorded instead of delivered.
  */
@@ -28,6 +28,12 @@ export const fake = {
   ipc: new Map<string, (event: unknown, ...args: unknown[]) => void>(),
   shortcuts: new Map<string, () => void>(),
   sessionHandlers: {} as Record<string, unknown>,
+  /** Set once whenReady() has resolved: what Electron calls 'ready'. */
+  ready: false,
+  /** Each registerSchemesAsPrivileged call, and whether it came before 'ready' (Electron ignores it after). */
+  privilegedSchemes: [] as { schemes: unknown[]; beforeReady: boolean }[],
+  /** protocol.handle on the default session, by scheme. */
+  protocolHandlers: new Map<string, (request: Request) => Response | Promise<Response>>(),
 };
 
 export const app = Object.assign(fake.app, {
@@ -37,7 +43,10 @@ export const app = Object.assign(fake.app, {
     fake.lockData = data;
     return true;
   },
-  whenReady: () => Promise.resolve(),
+  whenReady: () =>
+    Promise.resolve().then(() => {
+      fake.ready = true;
+    }),
   quit: () => {
     fake.quitCalls++;
     const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
@@ -112,8 +121,17 @@ export const ipcMain = {
   on: (channel: string, fn: (event: unknown, ...args: unknown[]) => void) => void fake.ipc.set(channel, fn),
 };
 
+export const protocol = {
+  registerSchemesAsPrivileged: (schemes: unknown[]) =>
+    void fake.privilegedSchemes.push({ schemes, beforeReady: !fake.ready }),
+};
+
 export const session = {
   defaultSession: {
+    protocol: {
+      handle: (scheme: string, handler: (request: Request) => Response | Promise<Response>) =>
+        void fake.protocolHandlers.set(scheme, handler),
+    },
     setPermissionRequestHandler: (fn: unknown) => void (fake.sessionHandlers['permissionRequest'] = fn),
     setPermissionCheckHandler: (fn: unknown) => void (fake.sessionHandlers['permissionCheck'] = fn),
     webRequest: {
@@ -201,7 +219,8 @@ export class FakeBrowserWindow extends EventEmitter {
   readonly webContents = new FakeWebContents();
   bounds: unknown = null;
   visible = false;
-  loaded: { file: string; query: Record<string, string> } | null = null;
+  /** The URL loadURL was given (there is no loadFile: pages come from app://, never from file://). */
+  loaded: string | null = null;
   constructor(readonly options: { webPreferences: Record<string, unknown> }) {
     super();
     fake.windows.push(this);
@@ -209,11 +228,9 @@ export class FakeBrowserWindow extends EventEmitter {
   static fromWebContents(contents: FakeWebContents): FakeBrowserWindow | null {
     return fake.windows.find((w) => w.webContents === contents) ?? null;
   }
-  loadFile(file: string, options: { query: Record<string, string> }): Promise<void> {
-    this.loaded = { file, query: options.query };
-    const url = new URL(`file://${file}`);
-    for (const [k, v] of Object.entries(options.query)) url.searchParams.set(k, v);
-    this.webContents.mainFrame.url = url.href;
+  loadURL(url: string): Promise<void> {
+    this.loaded = url;
+    this.webContents.mainFrame.url = url;
     return Promise.resolve();
   }
   setBounds(b: unknown): void {

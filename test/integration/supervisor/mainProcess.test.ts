@@ -80,6 +80,25 @@ describe('the Electron main process wiring (fake Electron, real engine)', () => 
     expect(fake.shortcuts.has('CommandOrControl+Shift+D')).toBe(true);
   });
 
+  it('registers app:// as privileged before ready and serves out/renderer through it on the default session', async () => {
+    expect(fake.privilegedSchemes).toEqual([
+      {
+        schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }],
+        beforeReady: true,
+      },
+    ]);
+    const handler = fake.protocolHandlers.get('app');
+    if (!handler) throw new Error('app:// is not handled on the default session');
+    expect([...fake.protocolHandlers.keys()]).toEqual(['app']);
+    // The handler is the renderer folder's: nothing above it is reachable (404, or 500 where the renderer
+    // is not built in this checkout), another host is refused.
+    const above = await handler(new Request('app://swictation/../package.json'));
+    expect(above.status).not.toBe(200);
+    expect(await above.text()).not.toContain('"name"');
+    expect((await handler(new Request('app://swictation/..%2fpackage.json'))).status).toBe(403);
+    expect((await handler(new Request('app://evil/index.html'))).status).toBe(403);
+  });
+
   it('a corrupt settings file: defaults, kept aside, a notification and a tray item', async () => {
     expect((await readdir(home)).some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
     expect(fake.notifications.map((n) => n.title)).toContain('Swictation settings were reset');
@@ -100,8 +119,10 @@ describe('the Electron main process wiring (fake Electron, real engine)', () => 
       webSecurity: true,
     });
     expect(win.options.webPreferences['preload']).toMatch(/out\/app\/preload\/index\.cjs$/);
-    expect(win.loaded?.file).toMatch(/out\/renderer\/index\.html$/);
-    expect(win.loaded?.query).toEqual({ view: 'popover' });
+    expect(win.loaded).toBe('app://swictation/index.html?view=popover');
+    // The default session (the one app:// is served on): no partition or session of its own.
+    expect(win.options.webPreferences).not.toHaveProperty('partition');
+    expect(win.options.webPreferences).not.toHaveProperty('session');
     expect(win.visible).toBe(true);
     expect(win.bounds).toMatchObject({ x: 1920 - 380 - 8, y: 35 });
     expect(win.webContents.openHandler?.()).toEqual({ action: 'deny' });

@@ -1,18 +1,42 @@
 import { EventEmitter } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Session, WebContents } from 'electron';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/windowPolicy';
-import { hardenContents, hardenSession } from '../../../electron/main/windows';
+import { AppWindows, hardenContents, hardenSession, serveRenderer } from '../../../electron/main/windows';
 
 // windows.ts wires windowPolicy's decisions onto Electron's hooks. No Electron binary runs here, so these
-// fakes stand in for WebContents and Session: they record the handlers and the test calls them as Electron
-// would (windowPolicy.test.ts covers the decisions themselves).
-vi.mock('electron', () => ({ BrowserWindow: {}, screen: {} }));
+// fakes stand in for WebContents, Session and BrowserWindow: they record the handlers and the test calls
+// them as Electron would (windowPolicy.test.ts covers the decisions themselves, appProtocol.test.ts the
+// app:// handler).
+const windows = vi.hoisted(() => ({ loaded: [] as string[], options: [] as Record<string, unknown>[] }));
+vi.mock('electron', async () => {
+  const { EventEmitter: Emitter } = await import('node:events');
+  class Window extends Emitter {
+    readonly id = windows.loaded.length + 1;
+    readonly webContents = Object.assign(new Emitter(), { setWindowOpenHandler: () => undefined });
+    constructor(options: Record<string, unknown>) {
+      super();
+      windows.options.push(options);
+    }
+    loadURL(url: string): Promise<void> {
+      windows.loaded.push(url);
+      return Promise.resolve();
+    }
+    show(): void {
+      /* nothing to show */
+    }
+    focus(): void {
+      /* nothing to focus */
+    }
+  }
+  return { BrowserWindow: Window, screen: {} };
+});
 
-const INDEX = path.resolve('/opt/swictation/out/renderer/index.html');
-const OWN = `${pathToFileURL(INDEX).href}?view=popover`;
+const PAGE = 'app://swictation/index.html';
+const OWN = `${PAGE}?view=popover`;
 
 class FakeContents extends EventEmitter {
   openHandler: ((details: { url: string }) => { action: string }) | null = null;
@@ -31,7 +55,7 @@ function cancelled(contents: FakeContents, name: string, ...args: unknown[]): bo
   return preventDefault.mock.calls.length > 0;
 }
 
-type Request = (c: unknown, p: string, cb: (ok: boolean) => void, d: object) => void;
+type PermissionRequest = (c: unknown, p: string, cb: (ok: boolean) => void, d: object) => void;
 type Check = (c: unknown, p: string, origin: string, d: object) => boolean;
 type BeforeRequest = (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void;
 type Headers = (
@@ -40,7 +64,8 @@ type Headers = (
 ) => void;
 
 interface SessionHandlers {
-  request?: Request;
+  request?: PermissionRequest;
+  protocol?: { scheme: string; handler: (request: Request) => Promise<Response> };
   check?: Check;
   beforeRequest?: BeforeRequest;
   headers?: Headers;
@@ -49,11 +74,15 @@ interface SessionHandlers {
 function fakeSession() {
   const handlers: SessionHandlers = {};
   const session = {
-    setPermissionRequestHandler: (fn: Request) => void (handlers.request = fn),
+    setPermissionRequestHandler: (fn: PermissionRequest) => void (handlers.request = fn),
     setPermissionCheckHandler: (fn: Check) => void (handlers.check = fn),
     webRequest: {
       onBeforeRequest: (fn: BeforeRequest) => void (handlers.beforeRequest = fn),
       onHeadersReceived: (fn: Headers) => void (handlers.headers = fn),
+    },
+    protocol: {
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
+        void (handlers.protocol = { scheme, handler }),
     },
   };
   const get = <K extends keyof SessionHandlers>(name: K): NonNullable<SessionHandlers[K]> => {
@@ -66,15 +95,16 @@ function fakeSession() {
 
 describe('hardenContents', () => {
   const contents = new FakeContents();
-  hardenContents(contents as unknown as WebContents, INDEX);
+  hardenContents(contents as unknown as WebContents);
 
   it('will-navigate: our page (any view or hash) goes ahead; anything else is cancelled', () => {
-    expect(cancelled(contents, 'will-navigate', `${pathToFileURL(INDEX).href}?view=settings#history`)).toBe(
-      false,
-    );
+    expect(cancelled(contents, 'will-navigate', `${PAGE}?view=settings#history`)).toBe(false);
+    expect(cancelled(contents, 'will-navigate', 'app://swictation/assets/other.html')).toBe(true);
+    expect(cancelled(contents, 'will-navigate', 'app://evil/index.html')).toBe(true);
     expect(cancelled(contents, 'will-navigate', 'https://example.com/')).toBe(true);
     expect(cancelled(contents, 'will-navigate', 'http://127.0.0.1:5173/')).toBe(true);
-    expect(cancelled(contents, 'will-navigate', pathToFileURL('/etc/passwd').href)).toBe(true);
+    expect(cancelled(contents, 'will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(cancelled(contents, 'will-navigate', 'file:///opt/swictation/out/renderer/index.html')).toBe(true);
   });
 
   it('redirects and <webview> attachment are always cancelled; window.open is denied', () => {
@@ -87,7 +117,7 @@ describe('hardenContents', () => {
 
 describe('hardenSession', () => {
   const { session, get } = fakeSession();
-  hardenSession(session, INDEX);
+  hardenSession(session);
   const contents = new FakeContents();
 
   it('permission requests: the microphone for our page only', () => {
@@ -107,26 +137,36 @@ describe('hardenSession', () => {
     expect(ask('openExternal', { requestingUrl: OWN })).toEqual([[false]]);
   });
 
-  it('permission checks: the frame URL decides, not the opaque file:// origin', () => {
+  it('permission checks: the exact app://swictation origin decides', () => {
     const check = get('check');
-    expect(check(contents, 'media', 'file:///', { requestingUrl: OWN, mediaType: 'audio' })).toBe(true);
-    expect(check(contents, 'media', 'file:///', { requestingUrl: OWN, mediaType: 'video' })).toBe(false);
+    expect(check(contents, 'media', 'app://swictation', { mediaType: 'audio' })).toBe(true);
+    expect(check(contents, 'media', 'app://swictation/', { requestingUrl: OWN, mediaType: 'audio' })).toBe(
+      true,
+    );
+    expect(check(contents, 'media', 'app://swictation', { requestingUrl: OWN, mediaType: 'video' })).toBe(
+      false,
+    );
+    // The origin, not a frame URL beside it: file:// has no claim any more.
+    expect(check(contents, 'media', 'file:///', { requestingUrl: OWN, mediaType: 'audio' })).toBe(false);
+    expect(check(contents, 'media', 'app://evil', { mediaType: 'audio' })).toBe(false);
+    expect(check(contents, 'media', 'app://swictation:1', { mediaType: 'audio' })).toBe(false);
     expect(check(contents, 'media', 'https://evil.example', { mediaType: 'audio' })).toBe(false);
-    expect(check(contents, 'geolocation', 'file:///', { requestingUrl: OWN })).toBe(false);
+    expect(check(contents, 'geolocation', 'app://swictation', { requestingUrl: OWN })).toBe(false);
   });
 
-  it('requests: only the renderer folder and data:/blob: load', () => {
+  it('requests: only our app:// origin and data:/blob: load; file:// never does', () => {
     const load = (url: string) => {
       const callback = vi.fn();
       get('beforeRequest')({ url }, callback);
       return callback.mock.calls;
     };
-    const dir = path.dirname(INDEX);
-    expect(load(pathToFileURL(path.join(dir, 'assets/index.js')).href)).toEqual([[{ cancel: false }]]);
+    expect(load('app://swictation/assets/index.js')).toEqual([[{ cancel: false }]]);
     expect(load('data:image/png;base64,AAAA')).toEqual([[{ cancel: false }]]);
+    expect(load('app://evil/assets/index.js')).toEqual([[{ cancel: true }]]);
     expect(load('https://cdn.example/x.js')).toEqual([[{ cancel: true }]]);
     expect(load('ws://127.0.0.1:9000/engine')).toEqual([[{ cancel: true }]]);
-    expect(load(pathToFileURL('/home/user/.ssh/id_ed25519').href)).toEqual([[{ cancel: true }]]);
+    expect(load('file:///opt/swictation/out/renderer/assets/index.js')).toEqual([[{ cancel: true }]]);
+    expect(load('file:///home/user/.ssh/id_ed25519')).toEqual([[{ cancel: true }]]);
   });
 
   it('responses with headers get the CSP header', () => {
@@ -142,5 +182,38 @@ describe('hardenSession', () => {
         },
       ],
     ]);
+  });
+});
+
+describe('serveRenderer', () => {
+  let dir: string | null = null;
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('app:// is handled on the given session, from the renderer folder it was given', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'swictation-serve-'));
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>ours</title>');
+    const { session, get } = fakeSession();
+    serveRenderer(session, dir);
+    const { scheme, handler } = get('protocol');
+    expect(scheme).toBe('app');
+    const page = await handler(new Request(OWN));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>ours</title>');
+    expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect((await handler(new Request('app://swictation/../../etc/passwd'))).status).toBe(404);
+  });
+});
+
+describe('AppWindows', () => {
+  it('loads app://swictation/index.html with the view, never a file, on the default session', () => {
+    const appWindows = new AppWindows({ preload: '/opt/swictation/out/app/preload/index.cjs' });
+    appWindows.showSettings();
+    expect(windows.loaded).toEqual(['app://swictation/index.html?view=settings']);
+    // No partition or session of its own: the default session is the one index.ts serves and hardens.
+    const prefs = windows.options[0]?.['webPreferences'] as Record<string, unknown>;
+    expect(prefs).not.toHaveProperty('partition');
+    expect(prefs).not.toHaveProperty('session');
   });
 });

@@ -1,19 +1,20 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  APP_ORIGIN,
   CONTENT_SECURITY_POLICY,
   POPOVER_SIZE,
   isAllowedRequest,
+  isAppOrigin,
   isOwnPage,
   isPermissionAllowed,
   isTrustedSender,
+  pageUrl,
   popoverBounds,
   secureWebPreferences,
 } from '../../../electron/main/windowPolicy';
 
-const INDEX = path.resolve('/opt/swictation/out/renderer/index.html');
-const url = (p: string) => pathToFileURL(p).href;
+// Written out by hand, not computed by the code under test.
+const PAGE = 'app://swictation/index.html';
 
 describe('window security policy', () => {
   it('every window is isolated, sandboxed, without Node, with web security', () => {
@@ -28,41 +29,79 @@ describe('window security policy', () => {
     });
   });
 
-  it('our page is the renderer index, with any query or hash', () => {
-    expect(isOwnPage(url(INDEX), INDEX)).toBe(true);
-    expect(isOwnPage(`${url(INDEX)}?view=settings#x`, INDEX)).toBe(true);
-    expect(isOwnPage(url('/opt/swictation/out/renderer/other.html'), INDEX)).toBe(false);
-    expect(isOwnPage('https://example.com/', INDEX)).toBe(false);
-    expect(isOwnPage('not a url', INDEX)).toBe(false);
-    expect(isOwnPage(null, INDEX)).toBe(false);
+  it('windows load our page from app://swictation, with the view in the query', () => {
+    expect(pageUrl('popover')).toBe(`${PAGE}?view=popover`);
+    expect(pageUrl('settings')).toBe(`${PAGE}?view=settings`);
+    expect(APP_ORIGIN).toBe('app://swictation');
+  });
+
+  it('our page is app://swictation/index.html, with any query or hash, and nothing else', () => {
+    expect(isOwnPage(PAGE)).toBe(true);
+    expect(isOwnPage(`${PAGE}?view=settings#x`)).toBe(true);
+    expect(isOwnPage('app://swictation/./index.html')).toBe(true); // the URL parser resolves dot segments
+    expect(isOwnPage('app://swictation/other.html')).toBe(false);
+    expect(isOwnPage('app://swictation/')).toBe(false);
+    expect(isOwnPage('app://evil/index.html')).toBe(false);
+    expect(isOwnPage('app://swictation.evil.example/index.html')).toBe(false);
+    expect(isOwnPage('app://swictation:8080/index.html')).toBe(false);
+    expect(isOwnPage('app://user@swictation/index.html')).toBe(false);
+    expect(isOwnPage('evil://swictation/index.html')).toBe(false);
+    // file:// is no longer our page, not even the renderer's own file.
+    expect(isOwnPage('file:///opt/swictation/out/renderer/index.html')).toBe(false);
+    expect(isOwnPage('https://example.com/index.html')).toBe(false);
+    expect(isOwnPage('not a url')).toBe(false);
+    expect(isOwnPage(null)).toBe(false);
+  });
+
+  it('our origin is compared exactly: scheme and host, no port, no credentials', () => {
+    expect(isAppOrigin('app://swictation')).toBe(true);
+    expect(isAppOrigin('app://swictation/')).toBe(true);
+    expect(isAppOrigin(`${PAGE}?view=popover`)).toBe(true);
+    expect(isAppOrigin('app://swictation:1')).toBe(false);
+    expect(isAppOrigin('app://swictationx')).toBe(false);
+    expect(isAppOrigin('app://x:y@swictation')).toBe(false);
+    expect(isAppOrigin('https://swictation')).toBe(false);
+    expect(isAppOrigin('file:///')).toBe(false);
+    expect(isAppOrigin('null')).toBe(false);
+    expect(isAppOrigin(undefined)).toBe(false);
   });
 
   it('IPC is accepted only from the main frame of our window showing our page', () => {
-    const ok = { frameUrl: url(INDEX), isMainFrame: true, isOurWindow: true };
-    expect(isTrustedSender(ok, INDEX)).toBe(true);
-    expect(isTrustedSender({ ...ok, isOurWindow: false }, INDEX)).toBe(false);
-    expect(isTrustedSender({ ...ok, isMainFrame: false }, INDEX)).toBe(false);
-    expect(isTrustedSender({ ...ok, frameUrl: 'https://evil.example/' }, INDEX)).toBe(false);
-    expect(isTrustedSender({ ...ok, frameUrl: null }, INDEX)).toBe(false);
+    const ok = { frameUrl: `${PAGE}?view=popover`, isMainFrame: true, isOurWindow: true };
+    expect(isTrustedSender(ok)).toBe(true);
+    expect(isTrustedSender({ ...ok, isOurWindow: false })).toBe(false);
+    expect(isTrustedSender({ ...ok, isMainFrame: false })).toBe(false);
+    expect(isTrustedSender({ ...ok, frameUrl: 'https://evil.example/' })).toBe(false);
+    expect(isTrustedSender({ ...ok, frameUrl: 'app://swictation/assets/other.html' })).toBe(false);
+    expect(isTrustedSender({ ...ok, frameUrl: 'file:///opt/swictation/out/renderer/index.html' })).toBe(
+      false,
+    );
+    expect(isTrustedSender({ ...ok, frameUrl: null })).toBe(false);
   });
 
   it('grants the microphone to our page only: no camera, no other permission, no other page', () => {
-    expect(isPermissionAllowed('media', url(INDEX), ['audio'], INDEX)).toBe(true);
-    expect(isPermissionAllowed('media', url(INDEX), undefined, INDEX)).toBe(true); // a check, not a request
-    expect(isPermissionAllowed('media', url(INDEX), ['audio', 'video'], INDEX)).toBe(false);
-    expect(isPermissionAllowed('media', 'https://evil.example/', ['audio'], INDEX)).toBe(false);
-    expect(isPermissionAllowed('geolocation', url(INDEX), undefined, INDEX)).toBe(false);
-    expect(isPermissionAllowed('notifications', url(INDEX), undefined, INDEX)).toBe(false);
+    expect(isPermissionAllowed('media', PAGE, ['audio'])).toBe(true);
+    expect(isPermissionAllowed('media', 'app://swictation', undefined)).toBe(true); // a check, by origin
+    expect(isPermissionAllowed('media', PAGE, ['audio', 'video'])).toBe(false);
+    expect(isPermissionAllowed('media', 'https://evil.example/', ['audio'])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://evil', ['audio'])).toBe(false);
+    expect(isPermissionAllowed('media', 'file:///', ['audio'])).toBe(false);
+    expect(isPermissionAllowed('geolocation', PAGE, undefined)).toBe(false);
+    expect(isPermissionAllowed('notifications', PAGE, undefined)).toBe(false);
   });
 
-  it('loads local renderer files only', () => {
-    const dir = path.dirname(INDEX);
-    expect(isAllowedRequest(url(path.join(dir, 'assets/app.js')), dir)).toBe(true);
-    expect(isAllowedRequest('data:image/png;base64,AAAA', dir)).toBe(true);
-    expect(isAllowedRequest('https://cdn.example/x.js', dir)).toBe(false);
-    expect(isAllowedRequest('http://127.0.0.1:5173/', dir)).toBe(false);
-    expect(isAllowedRequest(url('/etc/passwd'), dir)).toBe(false);
-    expect(isAllowedRequest(url(`${dir}-evil/x.js`), dir)).toBe(false);
+  it('loads our app:// origin only: no file://, no network', () => {
+    expect(isAllowedRequest('app://swictation/assets/app.js')).toBe(true);
+    expect(isAllowedRequest('data:image/png;base64,AAAA')).toBe(true);
+    expect(isAllowedRequest('blob:app://swictation/0b7c6e1a-5c1e-4f0e-9a43-2d7f3b8c1d22')).toBe(true);
+    expect(isAllowedRequest('blob:https://evil.example/0b7c6e1a')).toBe(false);
+    expect(isAllowedRequest('app://evil/x.js')).toBe(false);
+    expect(isAllowedRequest('https://cdn.example/x.js')).toBe(false);
+    expect(isAllowedRequest('http://127.0.0.1:5173/')).toBe(false);
+    expect(isAllowedRequest('ws://127.0.0.1:9000/engine')).toBe(false);
+    expect(isAllowedRequest('file:///opt/swictation/out/renderer/index.html')).toBe(false);
+    expect(isAllowedRequest('file:///etc/passwd')).toBe(false);
+    expect(isAllowedRequest('not a url')).toBe(false);
   });
 
   it('has a strict CSP', () => {
