@@ -66,15 +66,17 @@ export const config: Configuration = {
     'out/app/engine/probeModel.onnx',
   ],
   // Electron's fuses, flipped in the packaged binary (security checklist item 19): no ELECTRON_RUN_AS_NODE, no
-  // NODE_OPTIONS or --inspect from outside, the app only from app.asar, cookies encrypted. The engine is a utility
-  // process, which needs none of the first three. Left as they are: file:// privileges (the windows load with
-  // loadFile) and the embedded asar integrity check (not on Linux, and unverifiable without an Electron binary).
+  // NODE_OPTIONS or --inspect from outside, the app only from app.asar, cookies encrypted, and no extra file://
+  // privileges. The engine is a utility process, which needs none of the first three; the windows load
+  // app://swictation (electron/main/appProtocol.ts reads the files itself), so nothing needs file://. Left as it
+  // is: the embedded asar integrity check (not on Linux, and unverifiable without an Electron binary).
   electronFuses: {
     runAsNode: false,
     enableNodeOptionsEnvironmentVariable: false,
     enableNodeCliInspectArguments: false,
     onlyLoadAppFromAsar: true,
     enableCookieEncryption: true,
+    grantFileProtocolExtraPrivileges: false,
   },
   extraResources: [{ from: 'test/fixtures/models/tiny-ctc', to: 'models/tiny-ctc', filter: ['**/*'] }],
   publish: null,

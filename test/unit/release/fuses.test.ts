@@ -13,7 +13,9 @@ describe('Electron fuses', () => {
       onlyLoadAppFromAsar: true,
       enableCookieEncryption: true,
     });
-    // loadFile pages need file:// privileges until the app serves itself from a custom protocol.
-    expect(config.electronFuses?.grantFileProtocolExtraPrivileges).toBeUndefined();
+  });
+
+  it('file:// gets no extra privileges: the windows load app://, whose handler reads the files itself', () => {
+    expect(config.electronFuses?.grantFileProtocolExtraPrivileges).toBe(false);
   });
 });
