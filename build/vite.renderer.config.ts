@@ -1,5 +1,5 @@
-// Builds the renderer (renderer/ → out/renderer/) for Electron's file:// windows and the browser harness.
-// Relative asset paths (base './') so the same files load from file:// and from the harness's server; the
+// Builds the renderer (renderer/ → out/renderer/) for Electron's app://swictation windows and the browser
+// harness. Relative asset paths (base './') so the same files load from app:// and from the harness's server; the
 // capture worklet is its own file (CSP forbids blob: URLs); nothing is inlined into the HTML (CSP forbids
 // inline scripts).
 import { fileURLToPath } from 'node:url';

@@ -15,9 +15,10 @@ interface NavigationLike {
 }
 
 /**
- * Whether `destination` stays inside the app at `current`. For http(s) that is the same origin. A
- * file:// page has an opaque origin, so there it is the same file (any query or hash), as main's
- * isOwnPage decides.
+ * Whether `destination` stays inside the app at `current`: the same scheme and host (with its port), which
+ * is the origin for http(s) and app://swictation alike. Scheme and host are compared rather than `origin`
+ * because URL parsers outside Chromium call the origin of an app: URL "null", which would match any other.
+ * A file:// URL has no host to tell pages apart, so there it must be the same file.
  */
 export function staysInApp(destination: string, current: string): boolean {
   let to: URL;
@@ -28,10 +29,8 @@ export function staysInApp(destination: string, current: string): boolean {
   } catch {
     return false;
   }
-  if (from.protocol === 'file:') {
-    return to.protocol === 'file:' && to.host === from.host && to.pathname === from.pathname;
-  }
-  return to.origin === from.origin;
+  if (to.protocol !== from.protocol || to.host !== from.host) return false;
+  return from.protocol !== 'file:' || to.pathname === from.pathname;
 }
 
 /**

@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { staysInApp } from '../../../renderer/navigationGuard';
 
-// The browser tests show the guard on an http page; the app itself loads from file://, whose origin is
-// opaque, so "inside the app" there means the same file.
+// The browser tests show the guard on an http page; the app itself loads from app://swictation.
 
 describe('staysInApp', () => {
+  it('an app:// page may go anywhere on app://swictation and nowhere else', () => {
+    const app = 'app://swictation/index.html?view=popover';
+    expect(staysInApp('#settings', app)).toBe(true);
+    expect(staysInApp('?view=settings#history', app)).toBe(true);
+    expect(staysInApp('/assets/x.js', app)).toBe(true);
+    // Node calls both origins "null": the host must still tell them apart.
+    expect(staysInApp('app://evil/index.html', app)).toBe(false);
+    expect(staysInApp('app://swictation:8080/index.html', app)).toBe(false);
+    expect(staysInApp('file:///opt/Swictation/index.html', app)).toBe(false);
+    expect(staysInApp('https://swictation/', app)).toBe(false);
+    expect(staysInApp('javascript:alert(1)', app)).toBe(false);
+  });
+
   const page = 'file:///opt/Swictation/resources/app.asar/out/renderer/index.html?view=popover';
 
-  it('a file:// page may change its hash, query and reload, and nothing else', () => {
+  it('a file:// page (no host to tell pages apart) may change its hash and query, and nothing else', () => {
     expect(staysInApp('#settings', page)).toBe(true);
     expect(staysInApp('?view=settings#history', page)).toBe(true);
     expect(staysInApp(page, page)).toBe(true);
