@@ -5,6 +5,7 @@ import type { AudioSource, Utterance } from '../audio/audioTypes';
 import type { SegmenterOptions } from '../audio/segmenter';
 import { segmentStream, type ChunkScorer } from '../audio/vadSegmenter';
 import { writeWav } from '../audio/wavFile';
+import type { NewHistoryEntry } from '../history/historyStore';
 import type { ModelRunner, Recognizer } from '../stt/recognizer';
 import { utteranceKey, type DictationJournal } from './dictationJournal';
 import { UtteranceQueue } from './utteranceQueue';
@@ -20,6 +21,18 @@ export interface Transcript {
   retriedOnCpu: boolean;
   /** Transcribed after an engine restart from the journal of a dictation that died. */
   recovered?: boolean;
+}
+
+/** How a transcript is kept in the history; `source` names the dictation (a file, "mic", "push"). */
+export function historyEntryOf(t: Transcript, source: string): NewHistoryEntry {
+  return {
+    text: t.text,
+    device: t.device,
+    ep: t.ep,
+    latencyMs: t.latencyMs,
+    durationMs: t.endMs - t.startMs,
+    source,
+  };
 }
 
 export interface DictationDeps {

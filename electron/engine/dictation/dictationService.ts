@@ -9,9 +9,10 @@ import { wavFileSource } from '../audio/wavFile';
 import type { HistoryStore } from '../history/historyStore';
 import { createTextOutput } from '../output/textOutput';
 import type { ModelRunner, Recognizer } from '../stt/recognizer';
-import { DictationJournal } from './dictationJournal';
-import { runDictation, type Transcript } from './dictationPipeline';
-import { recoverJournal, type RecoveryResult } from './journalRecovery';
+import type { DictationJournal } from './dictationJournal';
+import { historyEntryOf, runDictation, type Transcript } from './dictationPipeline';
+import type { RecoveryResult } from './journalRecovery';
+import { journaled, openJournal, recoverInterrupted } from './journaledDictation';
 
 export type DictationSourceKind = 'push' | 'mic' | 'file';
 
@@ -83,32 +84,16 @@ export class DictationService {
    * Transcribe what a dictation of an engine that died left in the journal (kept in the history, flagged
    * recovered, never typed). Runs beside new dictation with a VAD of its own; never throws.
    */
-  async recoverInterrupted(): Promise<RecoveryResult> {
-    let vad: SileroVad;
-    try {
-      vad = await SileroVad.create();
-    } catch (error) {
-      this.deps.emit({
-        type: 'failure',
-        during: 'recovering interrupted dictations',
-        message: `the VAD could not be loaded (${error instanceof Error ? error.message : String(error)}); the journal is kept for the next start`,
-      });
-      return { recovered: 0, failed: 0, sessions: 0 };
-    }
-    try {
-      const settings = this.deps.settings();
-      return await recoverJournal({
-        historyDir: this.deps.historyDir,
-        recognizer: this.recognizer,
-        run: this.deps.run,
-        vad,
-        segmenter: { preRollMs: settings.speech.preRollMs, silenceMs: settings.speech.silenceMs },
-        emit: this.deps.emit,
-        keep: (t, source) => this.keep(t, `${source} (recovered)`).then(() => undefined),
-      });
-    } finally {
-      await vad.release();
-    }
+  recoverInterrupted(): Promise<RecoveryResult> {
+    const settings = this.deps.settings();
+    return recoverInterrupted({
+      historyDir: this.deps.historyDir,
+      recognizer: this.recognizer,
+      run: this.deps.run,
+      segmenter: { preRollMs: settings.speech.preRollMs, silenceMs: settings.speech.silenceMs },
+      emit: this.deps.emit,
+      keep: (t, source) => this.keep(t, `${source} (recovered)`).then(() => undefined),
+    });
   }
 
   /** Ends the input; resolves when every queued utterance has been transcribed. */
@@ -126,28 +111,13 @@ export class DictationService {
   }
 
   private keep(t: Transcript, source: string) {
-    return this.deps.history.append({
-      text: t.text,
-      device: t.device,
-      ep: t.ep,
-      latencyMs: t.latencyMs,
-      durationMs: t.endMs - t.startMs,
-      source,
-    });
+    return this.deps.history.append(historyEntryOf(t, source));
   }
 
-  /** No journal (a read-only or full disk) means dictation without crash protection, said once. */
   private openJournal(label: string): DictationJournal | null {
-    const report = (message: string) =>
-      this.deps.emit({ type: 'failure', during: `journaling dictation (${label})`, message });
-    try {
-      return DictationJournal.open(this.deps.historyDir, label, report);
-    } catch (error) {
-      report(
-        `the dictation journal could not be created (${error instanceof Error ? error.message : String(error)}): this dictation is not protected against an engine crash`,
-      );
-      return null;
-    }
+    return openJournal(this.deps.historyDir, label, (message) =>
+      this.deps.emit({ type: 'failure', during: `journaling dictation (${label})`, message }),
+    );
   }
 
   private async run(source: AudioSource, label: string, journal: DictationJournal | null): Promise<number> {
@@ -198,18 +168,6 @@ export class DictationService {
     }
     return count;
   }
-}
-
-/** Each chunk goes to the journal as it is read. */
-function journaled(source: AudioSource, journal: DictationJournal): AudioSource {
-  return {
-    async *[Symbol.asyncIterator]() {
-      for await (const chunk of source) {
-        journal.appendAudio(chunk);
-        yield chunk;
-      }
-    },
-  };
 }
 
 /** End a source's iteration when the signal fires (the recorder child is stopped by the iterator's return). */

@@ -1,18 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeEvent } from '../../../../shared/describeEvent';
+import type { EngineEvent } from '../../../../shared/engineEvents';
 import type { AudioSource } from '../../audio/audioTypes';
 import { findRecorder, recorderSource } from '../../audio/recorder';
 import { SileroVad } from '../../audio/sileroVad';
 import { wavFileSource } from '../../audio/wavFile';
-import { runDictation } from '../../dictation/dictationPipeline';
+import { historyEntryOf, runDictation, type Transcript } from '../../dictation/dictationPipeline';
+import { journaled, openJournal, recoverInterrupted } from '../../dictation/journaledDictation';
 import { Engine } from '../../engine';
 import { openHistoryStore } from '../../history/historyStore';
-import { createTextOutput } from '../../output/textOutput';
+import { createTextOutput, type TextOutput } from '../../output/textOutput';
 import { userDataDir, userDataPaths } from '../../runtime/userDataDir';
+import type { SegmenterOptions } from '../../audio/segmenter';
 import { parseScenario } from '../../simulation/scenario';
 import { loadRecognizer } from '../../stt/loadRecognizer';
+import type { Recognizer } from '../../stt/recognizer';
 import { locateModel } from '../../stt/modelLocation';
+import { cliSettings } from '../cliSettings';
 import type { ParsedArgs } from '../main';
 import { CommandFailed, UsageError } from '../usageError';
 
@@ -20,6 +25,8 @@ import { CommandFailed, UsageError } from '../usageError';
  * The live pipeline under the memory manager: audio (a WAV paced like a microphone, or the
  * microphone) → VAD → queue → model → transcripts, printed as they come, typed or pasted if asked,
  * and kept in the history. `--scenario` runs it against a simulated GPU under scripted pressure.
+ * Like the app's engine, it journals the audio it reads, so a killed `dictate` loses nothing: the next
+ * `dictate` (or the app) transcribes what it left first.
  */
 export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
   const input = values['input'];
@@ -37,58 +44,99 @@ export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
   const scenario =
     typeof values['scenario'] === 'string' ? await readScenario(values['scenario']) : undefined;
   const json = values['json'] === true;
+  const say = (e: EngineEvent) =>
+    process.stderr.write(json ? `${JSON.stringify(e)}\n` : `${describeEvent(e)}\n`);
   const engine = await Engine.start({
     dataDir,
     probe: 'auto',
     scenario,
     models: recognizer.models,
     emit: (e) => {
-      if (e.type === 'sample' || e.type === 'report' || e.type === 'transcript') return;
-      process.stderr.write(json ? `${JSON.stringify(e)}\n` : `${describeEvent(e)}\n`);
+      if (e.type !== 'sample' && e.type !== 'report' && e.type !== 'transcript') say(e);
     },
   });
   const output = createTextOutput(
     values['type'] === true ? 'type' : values['clipboard'] === true ? 'clipboard' : 'none',
   );
-  const history = openHistoryStore(dataDir);
-  const vad = await SileroVad.create();
-  const source = sourceFor(input);
-  const stop = new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  // The app's speech settings (end-of-speech silence, pre-roll, longest utterance) apply here too.
+  const { speech } = (await cliSettings()).settings;
+  const segmenter = {
+    preRollMs: speech.preRollMs,
+    silenceMs: speech.silenceMs,
+    maxUtteranceMs: speech.maxUtteranceMs,
+  };
   try {
-    await Promise.race([
-      runDictation(source, {
-        recognizer,
-        vad,
-        run: (id, feeds) => engine.run(id, feeds),
-        historyDir: userDataPaths(dataDir).history,
-        emit: (e) => process.stderr.write(`${describeEvent(e)}\n`),
-        onTranscript: async (t) => {
-          process.stdout.write(json ? `${JSON.stringify({ type: 'transcript', ...t })}\n` : `${t.text}\n`);
-          await history.append({
-            text: t.text,
-            device: t.device,
-            ep: t.ep,
-            latencyMs: t.latencyMs,
-            durationMs: t.endMs - t.startMs,
-            source: input === 'mic' ? 'mic' : path.basename(input),
-          });
-          if (output.mode !== 'none') {
-            const delivered = await output.deliver(t.text);
-            if (!delivered.ok) process.stderr.write(`swictation: ${delivered.message ?? 'output failed'}\n`);
-          }
-        },
-      }),
-      stop,
-    ]);
+    await dictate({ input, json, recognizer, engine, output, say, dataDir, segmenter });
   } catch (error) {
     // The input failed (a recorder that cannot open a device, an unreadable file): one line, not a stack.
     throw new CommandFailed(`${input === 'mic' ? 'microphone' : input}: ${messageOf(error)}`);
   } finally {
-    await vad.release();
-    await history.close();
     await engine.stop();
   }
   return 0;
+}
+
+interface DictateRun {
+  input: string;
+  json: boolean;
+  recognizer: Recognizer;
+  engine: Engine;
+  output: TextOutput;
+  say: (e: EngineEvent) => void;
+  dataDir: string;
+  segmenter: Partial<SegmenterOptions>;
+}
+
+/** Recover what a dead dictation left, then dictate from the input until it ends or Ctrl-C. */
+async function dictate(r: DictateRun): Promise<void> {
+  const history = openHistoryStore(r.dataDir);
+  const historyDir = userDataPaths(r.dataDir).history;
+  const label = r.input === 'mic' ? 'mic' : path.basename(r.input);
+  const run = (id: string, feeds: Parameters<Engine['run']>[1]) => r.engine.run(id, feeds);
+  const keep = (t: Transcript, source: string) =>
+    history.append(historyEntryOf(t, source)).then(() => undefined);
+  const vad = await SileroVad.create();
+  try {
+    // Kept in the history flagged recovered, never typed: the window that had the focus is long gone.
+    await recoverInterrupted({
+      historyDir,
+      recognizer: r.recognizer,
+      run,
+      segmenter: r.segmenter,
+      emit: r.say,
+      keep: (t, from) => keep(t, `${from} (recovered)`),
+    });
+    const journal = openJournal(historyDir, label, (message) =>
+      r.say({ type: 'failure', during: `journaling dictation (${label})`, message }),
+    );
+    const source = journal ? journaled(sourceFor(r.input), journal) : sourceFor(r.input);
+    // Ctrl-C leaves what is still queued in the journal: the next start transcribes it.
+    const stop = new Promise<void>((resolve) => process.once('SIGINT', resolve));
+    const dictation = runDictation(source, {
+      recognizer: r.recognizer,
+      vad,
+      run,
+      historyDir,
+      segmenter: r.segmenter,
+      ...(journal ? { journal } : {}),
+      emit: (e) => process.stderr.write(`${describeEvent(e)}\n`),
+      onTranscript: async (t) => {
+        process.stdout.write(r.json ? `${JSON.stringify({ type: 'transcript', ...t })}\n` : `${t.text}\n`);
+        await keep(t, label);
+        await deliver(r.output, t.text);
+      },
+    });
+    await Promise.race([dictation, stop]);
+  } finally {
+    await vad.release();
+    await history.close();
+  }
+}
+
+async function deliver(output: TextOutput, text: string): Promise<void> {
+  if (output.mode === 'none') return;
+  const delivered = await output.deliver(text);
+  if (!delivered.ok) process.stderr.write(`swictation: ${delivered.message ?? 'output failed'}\n`);
 }
 
 const NO_RECORDER =
