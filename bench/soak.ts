@@ -1,5 +1,6 @@
 // Soak: the real engine process for N minutes under oscillating simulated GPU pressure while fixture audio is
-// dictated through the contract at real-time pace. `npm run soak -- --minutes 60 [--out FILE]`; exits non-zero
+// dictated through the contract at real-time pace. `npm run soak -- --minutes 60 [--out FILE] [--bundled]`
+// (--bundled: the engine bundled as the packaged app ships it, under plain Node); exits non-zero
 // when a check fails. Writes FILE.json and FILE.md (default bench/results/soak for 60 minutes, else
 // bench/results/soak-<N>min; CI passes --out out/soak-ci so the committed hour-long result stays).
 import { readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bundleApp } from '../build/app/bundle';
 import type { EngineEvent } from '../shared/engineEvents';
 import type { ResultOf } from '../shared/contract';
 import { readWav } from '../electron/engine/audio/wavFile';
@@ -41,9 +43,13 @@ const maxRssGrowth = (runS: number): number => (runS >= 600 ? 0.05 : 0.15);
 
 type Transcript = Extract<EngineEvent, { type: 'transcript' }>;
 
-function options(): { minutes: number; out: string } {
+function options(): { minutes: number; out: string; bundled: boolean } {
   const { values } = parseArgs({
-    options: { minutes: { type: 'string', default: '60' }, out: { type: 'string' } },
+    options: {
+      minutes: { type: 'string', default: '60' },
+      out: { type: 'string' },
+      bundled: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const minutes = Number(values.minutes);
@@ -51,7 +57,11 @@ function options(): { minutes: number; out: string } {
     throw new Error(`--minutes must be a number from 1 to 1440 (got "${values.minutes}")`);
   }
   const fallback = minutes === 60 ? 'bench/results/soak' : `bench/results/soak-${minutes}min`;
-  return { minutes, out: join(ROOT, values.out ?? fallback).replace(/\.(json|md)$/, '') };
+  return {
+    minutes,
+    out: join(ROOT, values.out ?? fallback).replace(/\.(json|md)$/, ''),
+    bundled: values.bundled,
+  };
 }
 
 async function readVmRssMiB(pid: number): Promise<number | null> {
@@ -86,7 +96,7 @@ class EventTally {
 }
 
 async function main(): Promise<number> {
-  const { minutes, out } = options();
+  const { minutes, out, bundled } = options();
   const runMs = minutes * 60_000;
   const labels = (
     JSON.parse(readFileSync(join(AUDIO_DIR, 'ten-utterances.json'), 'utf8')) as {
@@ -103,13 +113,18 @@ async function main(): Promise<number> {
 
   const loadStart = os.loadavg()[0] ?? 0;
   const tally = new EventTally();
-  const engine = forkEngine(['--scenario', scenarioFile, '--speech', 'on'], home);
+  // --bundled: the engine as the packaged app runs it (esbuild, plain Node), not its sources through tsx.
+  const bundle = bundled
+    ? await bundleApp({ outDir: join(ROOT, 'out', `app-soak-${process.pid}`), renderer: false })
+    : null;
+  const engine = forkEngine(['--scenario', scenarioFile, '--speech', 'on'], home, {}, bundle?.engine);
   engine.client.onEvent((e) => tally.take(e));
   try {
-    return await soak(engine, { minutes, runMs, out, labels, audio, tally, loadStart });
+    return await soak(engine, { minutes, runMs, out, labels, audio, tally, loadStart, bundled });
   } finally {
     await engine.stop();
     await rm(home, { recursive: true, force: true });
+    if (bundle) await rm(bundle.outDir, { recursive: true, force: true });
   }
 }
 
@@ -121,6 +136,7 @@ interface SoakInput {
   audio: Float32Array;
   tally: EventTally;
   loadStart: number;
+  bundled: boolean;
 }
 
 async function soak(engine: ForkedEngine, input: SoakInput): Promise<number> {
@@ -251,7 +267,13 @@ function assemble(input: SoakInput, m: Measured): SoakResult {
     latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? NaN;
   return {
     machine: machineInfo(),
-    params: { minutes: input.minutes, cycleMs: CYCLE_MS, rssEveryMs: RSS_EVERY_MS, settleMs: SETTLE_MS },
+    params: {
+      minutes: input.minutes,
+      cycleMs: CYCLE_MS,
+      rssEveryMs: RSS_EVERY_MS,
+      settleMs: SETTLE_MS,
+      engine: input.bundled ? 'bundled' : 'sources',
+    },
     runS: m.runS,
     load: {
       atStart: input.loadStart,

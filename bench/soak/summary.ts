@@ -9,7 +9,8 @@ type Runtime = ResultOf<'info'>['runtime'];
 
 export interface SoakResult {
   machine: MachineInfo;
-  params: { minutes: number; cycleMs: number; rssEveryMs: number; settleMs: number };
+  /** engine: 'sources' (TypeScript through tsx, as the tests run it) or 'bundled' (plain Node, as shipped). */
+  params: { minutes: number; cycleMs: number; rssEveryMs: number; settleMs: number; engine?: string };
   runS: number;
   /** 1-minute load average: the soak shares the machine, and a loaded machine stretches every timing. */
   load: { atStart: number; mean: number; max: number };
@@ -47,7 +48,7 @@ export function renderSoak(r: SoakResult): string {
     `_Machine: ${describeMachine(r.machine)}; load average at start ${r.load.atStart}, mean ${fmt(r.load.mean)},` +
       ` max ${fmt(r.load.max)} over the run; ${fmt(r.runS)} s._`,
     '',
-    `The real engine process (simulated GPU, speech on with the tiny-ctc fixture model, real onnxruntime on the` +
+    `The real engine process (${r.params.engine === 'bundled' ? 'the bundle build/app/bundle.ts makes, under plain Node, as the packaged app runs it' : 'its TypeScript sources through tsx'}; simulated GPU, speech on with the tiny-ctc fixture model, real onnxruntime on the` +
       ` CPU) while GPU usage cycles ${cycle}, and ten-utterances.wav is pushed at real-time pace through` +
       ' `audio.push`, one push dictation per pass.',
     '',

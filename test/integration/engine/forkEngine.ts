@@ -16,10 +16,19 @@ export interface ForkedEngine {
   stop: () => Promise<void>;
 }
 
-/** Start the real engine entry as a child process, the way the browser harness and Electron do. */
-export function forkEngine(args: string[], home: string, env: NodeJS.ProcessEnv = {}): ForkedEngine {
-  const child = fork(ENTRY, args, {
-    execArgv: ['--import', 'tsx'],
+/**
+ * Start the real engine entry as a child process, the way the browser harness and Electron do: its
+ * TypeScript sources through tsx, or with `bundle` a bundled engine (build/app/bundle.ts) under plain Node,
+ * as the packaged app runs it.
+ */
+export function forkEngine(
+  args: string[],
+  home: string,
+  env: NodeJS.ProcessEnv = {},
+  bundle?: string,
+): ForkedEngine {
+  const child = fork(bundle ?? ENTRY, args, {
+    execArgv: bundle ? [] : ['--import', 'tsx'],
     env: { ...process.env, ...env, SWICTATION_HOME: home },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Structured clone, as Electron's utilityProcess uses: Float32Array audio frames arrive as Float32Array.
