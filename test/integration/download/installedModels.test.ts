@@ -1,37 +1,25 @@
 /** Listing installed models and re-verifying them: corrupted, truncated and missing files are caught. */
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CatalogEntry } from '../../../electron/engine/models/catalog';
 import { installBundledModel } from '../../../electron/engine/models/downloader';
 import {
   listInstalledModels,
   removeInstalledModel,
   verifyInstalledModel,
 } from '../../../electron/engine/models/installedModels';
+import { mirrorEntry, sha256Hex } from '../../fixtures/mirrorCatalog';
 
 const MODEL = new Uint8Array(200_000).map((_, i) => (i * 7919) % 251);
 const TOKENS = new TextEncoder().encode('▁a 0\n<blk> 1\n');
-const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 let root = '';
 let modelsDir = '';
 const appRoot = (): string => path.join(root, 'app');
 
 async function install(id: string): Promise<string> {
-  const e: CatalogEntry = {
-    id,
-    title: id,
-    family: 'nemo-ctc',
-    language: 'en',
-    licence: { name: 'MIT', url: 'https://opensource.org/license/mit' },
-    source: 'test',
-    expectedVramMiB: 1,
-    files: [],
-    bundledDir: 'bundle',
-  };
+  const e = mirrorEntry(id, [], { bundledDir: 'bundle' });
   await installBundledModel(e, { appRoot: appRoot(), modelsDir });
   return path.join(modelsDir, id);
 }
@@ -91,7 +79,7 @@ describe('verifyInstalledModel', () => {
     const flipped = Uint8Array.from(MODEL);
     flipped[5000] = ((MODEL[5000] ?? 0) ^ 0x01) & 0xff;
     expect(r.problems).toEqual([
-      { file: 'model.onnx', kind: 'checksum', expected: sha(MODEL), actual: sha(flipped) },
+      { file: 'model.onnx', kind: 'checksum', expected: sha256Hex(MODEL), actual: sha256Hex(flipped) },
     ]);
   });
 
