@@ -16,7 +16,24 @@ grep -qx '/.device-bundle/' .git/info/exclude 2>/dev/null || echo '/.device-bund
 strip -o /tmp/node.stripped "$(command -v node)" && xz -T2 -6 -c /tmp/node.stripped > "$b/node.xz"
 
 # Package folders: npm's production tree, onnx-proto's, and tsx (a dependency) brings esbuild's JS API.
-{ npm ls --omit=dev --all --parseable; npm ls onnx-proto --all --parseable; } 2>/dev/null |
+# `npm ls onnx-proto` names only the path to it, not what it needs: its dependency closure is walked here.
+closure() {
+  node -e '
+    const path = require("node:path"), { createRequire } = require("node:module");
+    const seen = new Set(), todo = [[process.argv[1], process.cwd()]];
+    while (todo.length) {
+      const [name, from] = todo.pop();
+      let pkg;
+      try { pkg = createRequire(path.join(from, "x.js")).resolve(name + "/package.json"); } catch { continue; }
+      const dir = path.dirname(pkg);
+      if (seen.has(dir)) continue;
+      seen.add(dir);
+      for (const d of Object.keys(require(pkg).dependencies ?? {})) todo.push([d, dir]);
+    }
+    console.log([...seen].join("\n"));
+  ' "$1"
+}
+{ npm ls --omit=dev --all --parseable; closure onnx-proto; } 2>/dev/null |
   grep '/node_modules/' | sed "s#^$root/##" | sort -u > /tmp/device-packages.txt
 # Their files, without nested node_modules (listed on their own), other platforms' binaries, protobufjs's CLI,
 # and @esbuild/* (node_modules/esbuild/bin/esbuild is the same binary: point ESBUILD_BINARY_PATH at it).
