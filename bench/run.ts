@@ -1,4 +1,4 @@
-// `npm run bench -- probe|monitor|latency|offload|speech|renderer|all [--quick]`: runs the benchmarks, writes
+// `npm run bench -- probe|monitor|latency|offload|speech|renderer|churn|all [--quick]`: runs the benchmarks, writes
 // bench/results/<name>.json and .md plus bench/results/README.md, and prints the tables.
 import { fileURLToPath } from 'node:url';
 import { benchDetectionLatency } from './detectionLatency';
@@ -7,6 +7,7 @@ import { openNvmlTarget, type NvmlTarget } from './nvmlTarget';
 import { benchOffloadRestore } from './offloadRestore';
 import { benchProbeCost } from './probeCost';
 import { benchRenderer } from './renderer';
+import { benchSessionChurn } from './sessionChurn';
 import { benchSpeech } from './speech';
 import {
   BENCH_NAMES,
@@ -18,7 +19,7 @@ import {
   type BenchResult,
 } from './report';
 
-const USAGE = 'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|all] [--quick]';
+const USAGE = 'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|churn|all] [--quick]';
 
 function parse(argv: string[]): { names: BenchName[]; quick: boolean } {
   let quick = false;
@@ -62,7 +63,9 @@ async function main(): Promise<number> {
                 ? await benchOffloadRestore(args.quick)
                 : name === 'renderer'
                   ? await benchRenderer(args.quick)
-                  : await benchSpeech(args.quick);
+                  : name === 'churn'
+                    ? await benchSessionChurn(args.quick)
+                    : await benchSpeech(args.quick);
       await writeResult(dir, result);
       done.push(result);
       process.stderr.write(`bench: ${name} done in ${result.seconds.toFixed(1)} s\n`);
