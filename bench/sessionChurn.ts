@@ -141,7 +141,7 @@ export async function benchSessionChurn(quick: boolean): Promise<BenchResult> {
   ].join('\n');
   return {
     name: 'churn',
-    title: 'RSS under session churn: in-process vs worker-hosted sessions',
+    title: '(g) RSS under session churn: in-process vs worker-hosted sessions',
     quick,
     machine: machineInfo(),
     seconds: (performance.now() - started) / 1000,
