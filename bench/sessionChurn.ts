@@ -8,7 +8,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { EXTERNAL_PACKAGES, REPO_ROOT } from '../build/app/bundle';
+import { nodeEsm, REPO_ROOT } from '../build/app/bundle';
 import { machineInfo } from './machine';
 import { table, type BenchResult } from './report';
 import type { ChurnReport } from './sessionChurnChild';
@@ -34,18 +34,7 @@ const RUNS: { hosting: 'in-process' | 'worker'; build: Build }[] = [
 /** The child and the session worker it starts, bundled like build/app/bundle.ts bundles the engine. */
 async function bundleChild(): Promise<string> {
   await rm(BUNDLE_DIR, { recursive: true, force: true });
-  const common = {
-    bundle: true,
-    platform: 'node' as const,
-    format: 'esm' as const,
-    target: 'node20',
-    external: [...EXTERNAL_PACKAGES],
-    banner: {
-      js: "import { createRequire as __r } from 'node:module';\nconst require = __r(import.meta.url);",
-    },
-    logLevel: 'warning' as const,
-    absWorkingDir: REPO_ROOT,
-  };
+  const common = nodeEsm(REPO_ROOT);
   const child = path.join(BUNDLE_DIR, 'child.mjs');
   await build({ ...common, entryPoints: [CHILD], outfile: child });
   await build({

@@ -55,7 +55,8 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire as __bundleCreateRequire } from 'node:module';\n" +
   'const require = __bundleCreateRequire(import.meta.url);';
 
-function nodeEsm(root: string): BuildOptions {
+/** esbuild options for an ES module run by Node (the engine and its workers; benchmarks that bundle like it). */
+export function nodeEsm(root: string): BuildOptions {
   return {
     bundle: true,
     platform: 'node',

@@ -9,13 +9,14 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleApp, REPO_ROOT } from '../../../build/app/bundle';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/windowPolicy';
 import { ensureRendererBuilt } from '../../harness/rendererBuild';
 import { REPORT_MARK, type BundledMainReport } from './bundledMainReport';
 
-const HERE = path.dirname(new URL(import.meta.url).pathname);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 let stage: string;
 let report: BundledMainReport;
 
