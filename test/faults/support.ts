@@ -139,3 +139,8 @@ function stderrOf(error: unknown): string {
   const e = error as { stderr?: Buffer; message?: string };
   return e.stderr?.toString().trim() || e.message || String(error);
 }
+
+/** A real FIFO (named pipe) with no writer: a plain read of it blocks forever. */
+export function makeFifo(file: string): void {
+  execFileSync('mkfifo', [file]);
+}

@@ -1,6 +1,10 @@
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from '../../../shared/settings';
+import { isUnsafeFile, readTextFileSafely } from './safeFile';
+
+/** Far above any real settings file (a few KiB): anything larger is not ours. */
+export const SETTINGS_MAX_BYTES = 1 << 20;
 
 export interface SettingsProblem {
   message: string;
@@ -19,11 +23,14 @@ export interface LoadedSettings {
  * defaults, and the file is moved aside (settings.json.corrupt-<time>) so nothing the user wrote is lost.
  */
 export async function loadSettings(file: string): Promise<LoadedSettings> {
+  await removeStaleTemporaries(file);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    // No symlink (its target's text would end up in the problem message), no FIFO (start-up would wait forever).
+    text = await readTextFileSafely(file, { maxBytes: SETTINGS_MAX_BYTES });
   } catch (error) {
     if (isCode(error, 'ENOENT')) return { settings: DEFAULT_SETTINGS, path: file, problem: null };
+    if (isUnsafeFile(error)) return setAside(file, error.reason);
     return {
       settings: DEFAULT_SETTINGS,
       path: file,
@@ -35,13 +42,43 @@ export async function loadSettings(file: string): Promise<LoadedSettings> {
     const result = validateSettings(JSON.parse(text));
     if (result.ok) return { settings: result.settings, path: file, problem: null };
   }
-  const why = problem ?? `invalid settings: ${invalidReasons(text)}`;
+  return setAside(file, problem ?? `invalid settings: ${invalidReasons(text)}`);
+}
+
+/** Defaults, with the unusable entry moved aside (a link or FIFO is moved itself; its target is untouched). */
+async function setAside(file: string, why: string): Promise<LoadedSettings> {
   const keptAs = await moveAside(file);
   return {
     settings: DEFAULT_SETTINGS,
     path: file,
     problem: { message: `${file} could not be used (${why}); using defaults`, keptAs },
   };
+}
+
+const TEMPORARY = /^(.+)\.(\d+)\.tmp$/;
+
+/**
+ * A process killed between writing settings.json.<pid>.tmp and renaming it leaves the temporary behind.
+ * One whose writer is gone is removed (main and the engine write with their own pids, so a live one is
+ * never touched).
+ */
+async function removeStaleTemporaries(file: string): Promise<void> {
+  const names = await fs.readdir(path.dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = TEMPORARY.exec(name);
+    if (!m || m[1] !== path.basename(file) || processAlive(Number(m[2]))) continue;
+    await fs.rm(path.join(path.dirname(file), name), { force: true }).catch(() => undefined);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return isCode(error, 'EPERM'); // someone else's process: alive
+  }
 }
 
 /** The settings could not be written (read-only disk, no permission, disk full): the old file is intact. */
@@ -63,7 +100,9 @@ export async function saveSettings(file: string, settings: Settings): Promise<vo
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
-    const handle = await fs.open(tmp, 'w');
+    // Exclusive create: a link or FIFO planted under the temporary's name is refused, never written through.
+    await fs.rm(tmp, { force: true });
+    const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
     try {
       await handle.writeFile(`${JSON.stringify(checked.settings, null, 2)}\n`);
       await handle.sync();

@@ -1,0 +1,81 @@
+/**
+ * Faults: files in the data folder that are not what they claim to be — a FIFO (a read never ends), a
+ * symlink planted to leak or clobber another file, a device, a leftover from a killed writer. The engine
+ * starts within seconds, says what it set aside and why, and never reads or writes through the link.
+ */
+import { lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SettingsStore } from '../../electron/main/settingsStore';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { makeFifo, Scratch } from './support';
+
+const scratch = new Scratch();
+afterEach(() => scratch.release());
+
+const ENGINE_ARGS = ['--probe', 'none', '--speech', 'off'];
+const START_LIMIT_MS = 5000;
+
+/** Start the engine on `home` and resolve with how long it took to answer. */
+async function timedStart(home: string) {
+  const started = performance.now();
+  const engine = scratch.engine(ENGINE_ARGS, home);
+  await engine.waitFor((e) => e.type === 'report', START_LIMIT_MS + 10_000);
+  await engine.client.call('ping');
+  return { engine, ms: performance.now() - started };
+}
+
+describe('settings.json that is not a file', () => {
+  it('a FIFO settings.json: the engine starts within 5 s on defaults, says why, and sets the FIFO aside', async () => {
+    const home = await scratch.home();
+    makeFifo(join(home, 'settings.json'));
+    const { engine, ms } = await timedStart(home);
+    expect(ms).toBeLessThan(START_LIMIT_MS);
+    const info = await engine.client.call('info');
+    expect(info.settingsProblem?.message).toMatch(
+      /settings\.json could not be used \(is a FIFO, not a file\)/,
+    );
+    const keptAs = info.settingsProblem?.keptAs ?? '';
+    expect((await lstat(keptAs)).isFIFO()).toBe(true);
+    expect(await engine.client.call('settings.get')).toEqual(DEFAULT_SETTINGS);
+    // The next change is saved as a real file where the FIFO was.
+    const saved = await engine.client.call('settings.set', {
+      settings: { memory: { intervalMs: 1500 } },
+    });
+    expect(JSON.parse(await readFile(join(home, 'settings.json'), 'utf8'))).toEqual(saved);
+  });
+
+  it("a symlinked settings.json: its target is neither read into the message nor changed; main's store says the same", async () => {
+    const home = await scratch.home();
+    const target = join(home, 'private.txt');
+    const secret = 'SECRET-TOKEN-do-not-leak';
+    await writeFile(target, secret);
+    await symlink(target, join(home, 'settings.json'));
+    const store = new SettingsStore(join(home, 'settings.json'));
+    // Main reads it first, as the tray app does before it starts the engine.
+    expect(await store.load()).toEqual(DEFAULT_SETTINGS);
+    expect(store.warning?.message).toMatch(/is a symbolic link/);
+    expect(JSON.stringify(store.warning)).not.toContain('SECRET');
+    const keptAs = store.warning?.keptAs ?? '';
+    expect((await lstat(keptAs)).isSymbolicLink()).toBe(true);
+    expect(await readFile(target, 'utf8')).toBe(secret);
+
+    await symlink(target, join(home, 'settings.json'));
+    const { engine } = await timedStart(home);
+    const info = await engine.client.call('info');
+    expect(info.settingsProblem?.message).toMatch(/is a symbolic link/);
+    expect(JSON.stringify(info)).not.toContain('SECRET');
+    await engine.client.call('settings.set', { settings: { memory: { intervalMs: 1500 } } });
+    expect(await readFile(target, 'utf8')).toBe(secret);
+  });
+
+  it('a settings.json.<pid>.tmp left by a killed writer is removed at the next load; a live writer’s is kept', async () => {
+    const home = await scratch.home({});
+    const dead = join(home, 'settings.json.999999999.tmp');
+    const live = join(home, `settings.json.${process.pid}.tmp`);
+    await writeFile(dead, '{"half":');
+    await writeFile(live, '{}');
+    await new SettingsStore(join(home, 'settings.json')).load();
+    expect((await readdir(home)).sort()).toEqual([`settings.json`, `settings.json.${process.pid}.tmp`]);
+  });
+});
