@@ -3,6 +3,7 @@ import type { MemoryManager } from '../memory/memoryManager';
 import type { Feeds, SessionFactory } from '../models/session';
 import { VirtualClock } from '../runtime/clock';
 import type { Scenario } from './scenario';
+import { scenarioFeeds } from './scenarioFeeds';
 import { SimulatedRig, type RequestCounts } from './simulatedRig';
 
 export type { RequestCounts } from './simulatedRig';
@@ -14,6 +15,7 @@ export interface RunOptions {
   /** Pace simulated time to the wall clock (demos). */
   realtime?: boolean;
   realFactory?: SessionFactory | null;
+  /** Inputs per model; by default built from each `path` model's declared inputs when it runs for real. */
   feedsFor?: (modelId: string) => Feeds;
 }
 
@@ -24,7 +26,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     clock,
     emit: (e) => opts.emit({ ...e, tMs: clock.now() }),
     realFactory: opts.realFactory ?? null,
-    ...(opts.feedsFor ? { feedsFor: opts.feedsFor } : {}),
+    feedsFor: opts.feedsFor ?? (await defaultFeeds(scenario, opts.realFactory ?? null)),
   });
   rig.scheduleSteps();
   await clock.runUntil(0, () => settle(rig.manager));
@@ -47,6 +49,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   await rig.stop();
   opts.emit(end);
   return end;
+}
+
+/** Without a real factory every session is a stand-in that ignores its inputs. */
+async function defaultFeeds(
+  scenario: Scenario,
+  realFactory: SessionFactory | null,
+): Promise<(modelId: string) => Feeds> {
+  const feeds = realFactory ? await scenarioFeeds(scenario.models) : new Map<string, Feeds>();
+  return (id) => feeds.get(id) ?? {};
 }
 
 /** Let promise chains started by a timer (runs, moves, actions) finish before time moves on. */

@@ -1,13 +1,22 @@
 import { z } from 'zod';
 import { memorySettingsSchema, type MemorySettings } from '../../../shared/settings';
 
+const shapeSchema = z.array(
+  z
+    .number()
+    .int({ error: 'inputShape sizes must be whole numbers' })
+    .min(1, { error: 'inputShape sizes must be 1 or more' }),
+);
+
 /** A pressure scenario for the simulated GPU (`swictation simulate`). Unknown fields are errors: typos fail loudly. */
 const modelSchema = z.strictObject({
   id: z.string().min(1, { error: 'model id must not be empty' }),
   role: z.string().min(1, { error: 'model role must not be empty' }),
   sizeMiB: z.number().positive({ error: 'model sizeMiB must be above 0' }),
   prefer: z.enum(['gpu', 'cpu'], { error: 'model prefer must be "gpu" or "cpu"' }).default('gpu'),
-  path: z.string().optional(),
+  path: z.string().min(1, { error: 'model path must not be empty' }).optional(),
+  /** Sizes for the dynamic dimensions of a `path` model's inputs: one shape, or one per input name. */
+  inputShape: z.union([shapeSchema, z.record(z.string(), shapeSchema)]).optional(),
 });
 
 const stepSchema = z.strictObject({

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { EngineStatus } from '../../../../shared/engineEvents';
 import { createOrtSessionFactory } from '../../models/ortSessionFactory';
-import { parseScenario } from '../../simulation/scenario';
+import type { Feeds } from '../../models/session';
+import { parseScenario, type ScenarioModel } from '../../simulation/scenario';
+import { scenarioFeeds, ScenarioModelError } from '../../simulation/scenarioFeeds';
 import { runScenario, type EndEvent, type TimedEvent } from '../../simulation/runScenario';
 import type { ParsedArgs } from '../main';
 import { UsageError } from '../usageError';
@@ -14,6 +16,7 @@ export async function simulateCommand({ values, positionals }: ParsedArgs): Prom
   const scenario = parseScenario(await readJson(file));
   if (!scenario.ok) throw new UsageError(`${file}: ${scenario.error}`);
   const needsOrt = scenario.scenario.models.some((m) => m.path !== undefined);
+  const feeds = await scenarioFeedsOrUsage(scenario.scenario.models, file);
   const out = (e: TimedEvent | EndEvent) => {
     if (e.type === 'sample' && values['samples'] !== true) return;
     process.stdout.write(values['json'] === true ? `${JSON.stringify(e)}\n` : `${describeLine(e)}\n`);
@@ -22,8 +25,19 @@ export async function simulateCommand({ values, positionals }: ParsedArgs): Prom
     emit: out,
     realtime: values['realtime'] === true,
     realFactory: needsOrt ? createOrtSessionFactory({ gpuEp: null }) : null,
+    feedsFor: (id) => feeds.get(id) ?? {},
   });
   return 0;
+}
+
+/** Checked before anything loads: a bad model file is the user's input, one line and exit 2. */
+async function scenarioFeedsOrUsage(models: ScenarioModel[], file: string): Promise<Map<string, Feeds>> {
+  try {
+    return await scenarioFeeds(models);
+  } catch (error) {
+    if (error instanceof ScenarioModelError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
 }
 
 async function readJson(file: string): Promise<unknown> {

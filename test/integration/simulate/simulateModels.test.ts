@@ -1,0 +1,89 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli, stderrLines, type CliRun } from '../cli/runCli';
+
+const PROBE_MODEL = join(ROOT, 'electron/engine/models/probeModel.onnx');
+const CTC_MODEL = join(ROOT, 'test/fixtures/models/tiny-ctc/model.onnx');
+
+let tmp = '';
+const runs: Record<string, CliRun> = {};
+
+/** A scenario whose GPU models are real files: traffic every 2 s for 20 s, so 10 requests each. */
+function withModels(models: unknown[], extra: Record<string, unknown> = {}): unknown {
+  return {
+    models: [{ id: 'vad', role: 'vad', sizeMiB: 2, prefer: 'cpu' }, ...models],
+    durationMs: 20_000,
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'swictation-simulate-models-'));
+  await writeFile(join(tmp, 'text.onnx'), 'not a model\n');
+  const scenarios: Record<string, unknown> = {
+    pathModels: withModels([
+      { id: 'stt', role: 'stt', sizeMiB: 1500, path: PROBE_MODEL },
+      { id: 'ctc', role: 'aux', sizeMiB: 10, path: CTC_MODEL, inputShape: [1, 80, 100] },
+    ]),
+    missingPath: withModels([{ id: 'stt', role: 'stt', sizeMiB: 1500, path: join(tmp, 'nope.onnx') }]),
+    directoryPath: withModels([{ id: 'stt', role: 'stt', sizeMiB: 1500, path: tmp }]),
+    textPath: withModels([{ id: 'stt', role: 'stt', sizeMiB: 1500, path: join(tmp, 'text.onnx') }]),
+    badShape: withModels([
+      { id: 'stt', role: 'stt', sizeMiB: 1500, path: CTC_MODEL, inputShape: [1, 64, 100] },
+    ]),
+  };
+  const jobs = Object.entries(scenarios).map(async ([name, scenario]) => {
+    const file = join(tmp, `${name}.json`);
+    await writeFile(file, JSON.stringify(scenario));
+    runs[name] = await runCli(['simulate', file, '--json']);
+  });
+  await Promise.all(jobs);
+}, 120_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+function run(name: string): CliRun {
+  const r = runs[name];
+  if (!r) throw new Error(`no run ${name}`);
+  return r;
+}
+
+function requests(r: CliRun): { served: number; lost: number } {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const end = JSON.parse(r.stdout.trimEnd().split('\n').at(-1) ?? '{}') as {
+    requests: { served: number; lost: number };
+  };
+  return end.requests;
+}
+
+describe('swictation simulate: models with a path run for real on inputs built from their declared inputs', () => {
+  it('every request is served, none lost (two models: dynamic dims 1, and the scenario’s inputShape)', () => {
+    // 10 traffic ticks × 2 GPU-preferring models.
+    expect(requests(run('pathModels'))).toMatchObject({ served: 20, lost: 0 });
+  });
+});
+
+describe('swictation simulate: a bad model path or inputShape is one line and exit 2', () => {
+  it.each([
+    ['missingPath', /models\.1 \(stt\): .*nope\.onnx: no such file$/],
+    ['directoryPath', /models\.1 \(stt\): .*is a directory, not an ONNX model file$/],
+    ['textPath', /models\.1 \(stt\): .*text\.onnx: not an ONNX model/],
+    [
+      'badShape',
+      /models\.1 \(stt\): inputShape \[1, 64, 100\] does not fit input "audio_signal", declared \[\?, 80, \?\]$/,
+    ],
+  ])('%s', (name, message) => {
+    const r = run(name);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = stderrLines(r);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^swictation: /);
+    expect(lines[0]).toMatch(message);
+  });
+});
