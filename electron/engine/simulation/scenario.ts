@@ -19,8 +19,15 @@ const modelSchema = z.strictObject({
   inputShape: z.union([shapeSchema, z.record(z.string(), shapeSchema)]).optional(),
 });
 
+/** Simulated time is bounded: a week runs in about 10 s; far more is a typo, not a scenario. */
+export const MAX_SIMULATED_MS = 7 * 24 * 3600 * 1000;
+const WEEK = `7 days (${MAX_SIMULATED_MS} ms) of simulated time`;
+
 const stepSchema = z.strictObject({
-  atMs: z.number().min(0, { error: 'step atMs must be 0 or more' }),
+  atMs: z
+    .number({ error: 'step atMs must be a number of milliseconds' })
+    .min(0, { error: 'step atMs must be 0 or more' })
+    .max(MAX_SIMULATED_MS, { error: `step atMs must be at most ${WEEK}` }),
   externalMiB: z.number().min(0, { error: 'step externalMiB must be 0 or more' }).optional(),
   gpuError: z.string().min(1).optional(),
   command: z
@@ -45,7 +52,11 @@ export const scenarioSchema = z.strictObject({
     { id: 'stt', role: 'stt', sizeMiB: 1500, prefer: 'gpu' },
   ]),
   steps: z.array(stepSchema).default([]),
-  durationMs: z.number().positive().optional(),
+  durationMs: z
+    .number({ error: 'durationMs must be a number of milliseconds' })
+    .positive({ error: 'durationMs must be above 0' })
+    .max(MAX_SIMULATED_MS, { error: `durationMs must be at most ${WEEK}` })
+    .optional(),
 });
 
 export type ScenarioModel = z.infer<typeof modelSchema>;
@@ -69,16 +80,8 @@ export function parseScenario(input: unknown): ScenarioResult {
   if (!settings.success)
     return { ok: false, error: `settings: ${settings.error.issues.map((i) => i.message).join('; ')}` };
   const { steps } = parsed.data;
-  for (const [i, step] of steps.entries()) {
-    if (!step.settings) continue;
-    const patched = memorySettingsSchema.safeParse({ ...settings.data, ...step.settings });
-    if (!patched.success) {
-      return {
-        ok: false,
-        error: `steps.${i}.settings: ${patched.error.issues.map((x) => x.message).join('; ')}`,
-      };
-    }
-  }
+  const stepError = checkStepSettings(settings.data, steps);
+  if (stepError !== null) return { ok: false, error: stepError };
   const lastStep = steps.reduce((max, s) => Math.max(max, s.atMs), 0);
   const ids = parsed.data.models.map((m) => m.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
@@ -93,6 +96,37 @@ export function parseScenario(input: unknown): ScenarioResult {
       durationMs: parsed.data.durationMs ?? lastStep + 5000,
     },
   };
+}
+
+/**
+ * Steps change settings in time order, each on top of the ones before (as the rig applies them), so a
+ * step is checked against the settings in force when it runs. The error names the step as written.
+ */
+function checkStepSettings(initial: MemorySettings, steps: readonly ScenarioStep[]): string | null {
+  let current = initial;
+  const ordered = steps.map((step, i) => ({ step, i })).sort((a, b) => a.step.atMs - b.step.atMs);
+  for (const { step, i } of ordered) {
+    if (!step.settings) continue;
+    const patched = memorySettingsSchema.safeParse(mergeSettings(current, step.settings));
+    if (!patched.success) return `steps.${i}.settings: ${patched.error.issues.map((x) => x.message).join('; ')}`;
+    current = patched.data;
+  }
+  return null;
+}
+
+/**
+ * A step's settings on top of the current ones. `thresholds` merges one level deeper: a step that
+ * names only `emergency` keeps the current warning, critical and restore, not the defaults.
+ */
+export function mergeSettings(current: MemorySettings, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current, ...patch };
+  const thresholds = patch['thresholds'];
+  if (isPlainObject(thresholds)) merged['thresholds'] = { ...current.thresholds, ...thresholds };
+  return merged;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function describe(issue: z.core.$ZodIssue | undefined): string {

@@ -8,7 +8,7 @@ import { ModelHost } from '../models/modelHost';
 import type { Feeds, SessionFactory } from '../models/session';
 import { createSimulatedSessionFactory } from '../models/simulatedSessionFactory';
 import type { Clock } from '../runtime/clock';
-import type { Scenario, ScenarioStep } from './scenario';
+import { mergeSettings, type Scenario, type ScenarioStep } from './scenario';
 
 export interface RequestCounts {
   served: number;
@@ -121,7 +121,7 @@ export class SimulatedRig {
   }
 
   private applySettings(patch: Record<string, unknown>): void {
-    const merged = validateMemorySettings({ ...this.manager.settingsSnapshot(), ...patch });
+    const merged = validateMemorySettings(mergeSettings(this.manager.settingsSnapshot(), patch));
     if (!merged.ok) {
       this.opts.emit({ type: 'refused', command: 'settings', reason: merged.errors.join('; ') });
       return;
