@@ -37,7 +37,9 @@ export class SpeechStack {
   private recovery: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: SpeechStackDeps) {
-    this.history = openHistoryStore(deps.dataDir);
+    this.history = openHistoryStore(deps.dataDir, {
+      onProblem: (message) => deps.emit({ type: 'failure', during: 'reading the history', message }),
+    });
   }
 
   /** At engine start: never throws; a failure is kept as the problem and reported. */

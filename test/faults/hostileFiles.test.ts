@@ -3,23 +3,35 @@
  * symlink planted to leak or clobber another file, a device, a leftover from a killed writer. The engine
  * starts within seconds, says what it set aside and why, and never reads or writes through the link.
  */
-import { lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../electron/main/settingsStore';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
-import { makeFifo, Scratch } from './support';
+import {
+  clip,
+  clipAudio,
+  concat,
+  failures,
+  makeFifo,
+  pushAudio,
+  Scratch,
+  silence,
+  speechMissing,
+} from './support';
 
 const scratch = new Scratch();
 afterEach(() => scratch.release());
 
 const ENGINE_ARGS = ['--probe', 'none', '--speech', 'off'];
+// Above the largest pid_max Linux allows: a process that is certainly dead.
+const DEAD_PID = 4_194_401;
 const START_LIMIT_MS = 5000;
 
 /** Start the engine on `home` and resolve with how long it took to answer. */
-async function timedStart(home: string) {
+async function timedStart(home: string, args = ENGINE_ARGS) {
   const started = performance.now();
-  const engine = scratch.engine(ENGINE_ARGS, home);
+  const engine = scratch.engine(args, home);
   await engine.waitFor((e) => e.type === 'report', START_LIMIT_MS + 10_000);
   await engine.client.call('ping');
   return { engine, ms: performance.now() - started };
@@ -77,5 +89,48 @@ describe('settings.json that is not a file', () => {
     await writeFile(live, '{}');
     await new SettingsStore(join(home, 'settings.json')).load();
     expect((await readdir(home)).sort()).toEqual([`settings.json`, `settings.json.${process.pid}.tmp`]);
+  });
+});
+
+describe.skipIf(speechMissing !== null)('history and journal files that are not files', () => {
+  it('FIFOs as the history and in the journal: start within 5 s, history.list and dictation answer, reasons shown', async () => {
+    const home = await scratch.home({ speech: { outputMode: 'none' } });
+    const history = join(home, 'history');
+    // A dead engine's journal session whose files are FIFOs, and a FIFO posing as a whole session.
+    const session = join(history, 'journal', `${DEAD_PID}-1-0`);
+    await mkdir(session, { recursive: true });
+    makeFifo(join(session, 'session.json'));
+    makeFifo(join(session, 'utterance-000000000000.json'));
+    makeFifo(join(session, 'live-0.f32'));
+    makeFifo(join(history, 'journal', `${DEAD_PID}-2-0`));
+    makeFifo(join(history, 'transcripts.jsonl'));
+    makeFifo(join(history, 'transcripts.jsonl.1'));
+
+    const { engine, ms } = await timedStart(home, ['--probe', 'none']);
+    expect(ms).toBeLessThan(START_LIMIT_MS);
+    expect((await engine.client.call('history.list', { limit: 5 })).entries).toEqual([]);
+    await engine.waitFor((e) => e.type === 'failure' && /is a FIFO/.test(e.message));
+    // Dictation works and its transcript is kept in a fresh history file.
+    const spoken = clip('hello world');
+    await engine.client.call('dictation.start', { source: 'push' });
+    await pushAudio(engine, concat(await clipAudio(spoken), silence(1500)));
+    expect((await engine.client.call('dictation.stop')).transcripts).toBe(1);
+    const listed = await engine.client.call('history.list', { limit: 5 });
+    expect(listed.entries.map((e) => e.text)).toEqual([spoken.text]);
+    const names = await readdir(history);
+    expect(names.some((n) => n.startsWith('transcripts.jsonl.unusable-'))).toBe(true);
+    expect((await lstat(join(history, 'transcripts.jsonl'))).isFile()).toBe(true);
+    const messages = failures(engine)
+      .map((f) => f.message)
+      .join('\n');
+    expect(messages).toMatch(/transcripts\.jsonl is not a regular file \(a FIFO\): set aside/);
+    expect(messages).toMatch(/transcripts\.jsonl\.1 is a FIFO, not a file: its transcripts are not listed/);
+    expect(messages).toMatch(
+      /could not be transcribed after the engine restart: its journal entry is unreadable \(.*is a FIFO/,
+    );
+    // A settings change is not held up behind any of it.
+    await engine.client.call('settings.set', {
+      settings: { speech: { outputMode: 'none' }, memory: { intervalMs: 1500 } },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineEvent } from '../../../shared/engineEvents';
 import { SAMPLE_RATE } from '../audio/audioTypes';
@@ -6,6 +6,7 @@ import { memorySource } from '../audio/memorySource';
 import type { SegmenterOptions } from '../audio/segmenter';
 import { segmentStream, type ChunkScorer } from '../audio/vadSegmenter';
 import { writeWav } from '../audio/wavFile';
+import { readFileSafely, readTextFileSafely } from '../runtime/safeFile';
 import type { ModelRunner, Recognizer } from '../stt/recognizer';
 import type { Transcript } from './dictationPipeline';
 import {
@@ -50,6 +51,15 @@ let claimCounter = 0;
 /** Written before the unsegmented tail is transcribed, like an utterance's attempt count. */
 const LIVE_ATTEMPTED = 'live.attempted';
 const seconds = (samples: number): string => (samples / SAMPLE_RATE).toFixed(2);
+/**
+ * The journal is ours, but anything in the data folder may have been swapped for a FIFO (a read never
+ * returns and holds a libuv thread), a link or a device: every read is bounded and refuses those.
+ */
+const META_MAX_BYTES = 64 * 1024;
+/** About 2 h 20 min of 16 kHz Float32: more than one dictation's unsegmented tail or one utterance. */
+const AUDIO_MAX_BYTES = 512 * 1024 * 1024;
+const readJson = async (file: string): Promise<unknown> =>
+  JSON.parse(await readTextFileSafely(file, { maxBytes: META_MAX_BYTES }));
 
 /**
  * Transcribe what dictation sessions of dead engine processes left in the journal: utterances that were
@@ -84,7 +94,8 @@ async function deadSessions(deps: RecoveryDeps): Promise<string[]> {
   const root = journalRoot(deps.historyDir);
   let names: string[];
   try {
-    names = await readdir(root);
+    // Sessions are folders this app made: a link or a FIFO under their names is not followed.
+    names = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   } catch {
     return []; // no journal yet
   }
@@ -130,7 +141,7 @@ async function recoverSession(dir: string, deps: RecoveryDeps, result: RecoveryR
 
 async function sessionSource(dir: string): Promise<string> {
   try {
-    const parsed = JSON.parse(await readFile(path.join(dir, SESSION_FILE), 'utf8')) as { source?: unknown };
+    const parsed = (await readJson(path.join(dir, SESSION_FILE))) as { source?: unknown };
     return typeof parsed.source === 'string' ? parsed.source : 'unknown source';
   } catch {
     return 'unknown source';
@@ -143,7 +154,7 @@ async function loadUtterance(dir: string, metaName: string): Promise<Pending> {
   const label = `utterance at ${seconds(Number(key))} s`;
   let meta: JournaledUtterance;
   try {
-    meta = JSON.parse(await readFile(files.meta, 'utf8')) as JournaledUtterance;
+    meta = (await readJson(files.meta)) as JournaledUtterance;
   } catch (error) {
     return {
       label,
@@ -266,7 +277,7 @@ async function keepFailed(p: Pending, historyDir: string): Promise<string> {
 }
 
 async function readFloat32(file: string): Promise<Float32Array> {
-  const bytes = await readFile(file);
+  const bytes = await readFileSafely(file, { maxBytes: AUDIO_MAX_BYTES });
   // A write cut short by the crash may end mid-sample: keep the whole samples.
   const whole = bytes.byteLength - (bytes.byteLength % 4);
   const audio = new Float32Array(whole / 4);

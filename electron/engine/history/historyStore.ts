@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
 import { z } from 'zod';
+import { isUnsafeFile, openRegularFile } from '../runtime/safeFile';
 import { userDataPaths } from '../runtime/userDataDir';
+import { reverseLines } from './reverseLines';
 
 /** One transcript as stored: one JSON object per line of history/transcripts.jsonl. */
 export const historyEntrySchema = z.object({
@@ -48,6 +50,8 @@ export interface HistoryStoreOptions {
   /** Rotated files kept besides the live one (default 10); older ones are dropped. */
   keepFiles?: number;
   now?: () => number;
+  /** Told when a history file is not a regular file (a FIFO, a link) and was set aside or skipped. */
+  onProblem?: (message: string) => void;
 }
 
 export const HISTORY_FILE = 'transcripts.jsonl';
@@ -70,6 +74,7 @@ export class HistoryStore {
   private readonly fileSize: string;
   private readonly keepFiles: number;
   private readonly now: () => number;
+  private readonly onProblem: (message: string) => void;
   private stream: RotatingFileStream | null = null;
   private streamError: Error | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -79,6 +84,7 @@ export class HistoryStore {
     this.fileSize = opts.fileSize ?? '1M';
     this.keepFiles = opts.keepFiles ?? 10;
     this.now = opts.now ?? Date.now;
+    this.onProblem = opts.onProblem ?? (() => undefined);
   }
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
@@ -114,6 +120,7 @@ export class HistoryStore {
   private async openStream(): Promise<RotatingFileStream> {
     if (this.stream) return this.stream;
     await mkdir(this.dir, { recursive: true });
+    await this.setAsideIfNotAFile(path.join(this.dir, HISTORY_FILE));
     await this.endTornLine(path.join(this.dir, HISTORY_FILE));
     const stream = createStream(HISTORY_FILE, {
       path: this.dir,
@@ -128,6 +135,21 @@ export class HistoryStore {
     });
     this.stream = stream;
     return stream;
+  }
+
+  /**
+   * Opening a FIFO for appending waits for a reader forever, and a link would send transcripts to its
+   * target: a live file that is not a regular file is renamed aside (the link itself, not its target) and a
+   * fresh one is started.
+   */
+  private async setAsideIfNotAFile(file: string): Promise<void> {
+    const stats = await lstat(file).catch(() => null);
+    if (!stats || stats.isFile()) return;
+    const aside = `${file}.unusable-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
+    await rename(file, aside);
+    this.onProblem(
+      `${file} is not a regular file (${describeKind(stats)}): set aside as ${aside}; a new history file was started`,
+    );
   }
 
   /** Appends one transcript; resolves once the line is in the file (and any rotation is done). */
@@ -169,35 +191,47 @@ export class HistoryStore {
       .map((f) => path.join(this.dir, f.name));
   }
 
-  /** Newest first, across rotated files; unreadable lines are skipped and counted. */
+  /**
+   * Newest first, across rotated files; unreadable lines are skipped and counted. Files are read from their
+   * end in bounded chunks, so a page costs what it returns, not the size of the history.
+   */
   async list(opts: ListOptions = {}): Promise<HistoryPage> {
     const limit = opts.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 0)
       throw new RangeError(`limit must be a whole number ≥ 0, got ${limit}`);
     return this.enqueue(async () => {
-      const entries: HistoryEntry[] = [];
-      let skippedLines = 0;
+      const page: HistoryPage = { entries: [], skippedLines: 0 };
       for (const file of await this.files()) {
-        if (entries.length >= limit) break;
-        let content: string;
-        try {
-          content = await readFile(file, 'utf8');
-        } catch (err) {
-          // Dropped by a rotation between readdir and here: nothing left to read in it.
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-          throw err;
-        }
-        const lines = content.split('\n');
-        for (let i = lines.length - 1; i >= 0 && entries.length < limit; i--) {
-          const line = lines[i];
-          if (line === undefined || line.trim() === '') continue;
-          const entry = parseLine(line);
-          if (!entry) skippedLines++;
-          else if (opts.before === undefined || entry.atMs < opts.before) entries.push(entry);
-        }
+        if (page.entries.length >= limit) break;
+        await this.listFile(file, limit, opts.before, page);
       }
-      return { entries, skippedLines };
+      return page;
     });
+  }
+
+  private async listFile(file: string, limit: number, before: number | undefined, page: HistoryPage) {
+    let opened;
+    try {
+      // The size limit is no limit here: the file is read from its end, a chunk at a time.
+      opened = await openRegularFile(file, { maxBytes: Number.MAX_SAFE_INTEGER });
+    } catch (err) {
+      // Dropped by a rotation between readdir and here: nothing left to read in it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if (!isUnsafeFile(err)) throw err;
+      this.onProblem(`${err.message}: its transcripts are not listed`);
+      return;
+    }
+    try {
+      for await (const line of reverseLines(opened.handle, opened.stats.size)) {
+        if (page.entries.length >= limit) break;
+        if (line !== null && line.trim() === '') continue;
+        const entry = line === null ? null : parseLine(line);
+        if (!entry) page.skippedLines++;
+        else if (before === undefined || entry.atMs < before) page.entries.push(entry);
+      }
+    } finally {
+      await opened.handle.close();
+    }
   }
 
   /** Deletes every transcript, live and rotated. */
@@ -223,6 +257,17 @@ export class HistoryStore {
     if (!stream || stream.destroyed) return Promise.resolve();
     return new Promise((resolve) => stream.end(() => resolve()));
   }
+}
+
+function describeKind(stats: {
+  isFIFO(): boolean;
+  isSymbolicLink(): boolean;
+  isDirectory(): boolean;
+}): string {
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isDirectory()) return 'a folder';
+  return 'a device or socket';
 }
 
 function parseLine(line: string): HistoryEntry | null {
