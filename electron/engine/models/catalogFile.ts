@@ -3,8 +3,8 @@
  * Same shape as the built-in catalog; every file needs its size and SHA-256 (a mirror has the bytes, so it
  * can publish them), and URLs must be http(s).
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { readTextFileSafely } from '../runtime/safeFile';
 import { MODEL_CATALOG, type CatalogEntry } from './catalog';
 
 const plainName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -29,11 +29,13 @@ const entrySchema = z.strictObject({
 });
 
 const catalogSchema = z.array(entrySchema);
+/** A catalog is a few KiB of JSON; a FIFO or a device given as --catalog must not stall the engine's start. */
+const CATALOG_MAX_BYTES = 4 * 1024 * 1024;
 
 export async function readCatalogFile(file: string): Promise<CatalogEntry[]> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = JSON.parse(await readTextFileSafely(file, { maxBytes: CATALOG_MAX_BYTES, followSymlinks: true }));
   } catch (error) {
     throw new Error(`catalog ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,6 +230,26 @@ describe('readWav / writeWav / wavFileSource', () => {
     const bad = join(dir, 'bad.wav');
     writeFileSync(bad, 'RIFF....WAVEjunk');
     await expect(readWav(bad)).rejects.toThrow(/bad\.wav: truncated or malformed/);
+  });
+
+  it('refuses a FIFO and /dev/zero at once, and a file over the size limit before reading it', async () => {
+    const fifo = join(dir, 'pipe.wav');
+    execFileSync('mkfifo', [fifo]);
+    const refused = (p: string, max?: number) =>
+      Promise.race([
+        readWav(p, max).then(
+          () => 'read',
+          (e: unknown) => String(e),
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still blocked after 2 s'), 2000)),
+      ]);
+    expect(await refused(fifo)).toMatch(/pipe\.wav: cannot read: .*is a FIFO, not a file/);
+    expect(await refused('/dev/zero')).toMatch(/zero: cannot read: .*is a device, not a file/);
+    const big = join(dir, 'big.wav');
+    await writeWav(big, new Float32Array(16_000));
+    expect(await refused(big, 1000)).toMatch(
+      /big\.wav: cannot read: .*is too large \(32044 bytes, at most 1000/,
+    );
   });
 
   it('yields 16 kHz chunks of chunkMs that add up to the file', async () => {
