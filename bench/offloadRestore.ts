@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { SimulatedGpu } from '../electron/engine/memory/simulatedGpu';
 import { ModelHost } from '../electron/engine/models/modelHost';
-import { createOrtSessionFactory } from '../electron/engine/models/ortSessionFactory';
-import { createWorkerSessionFactory } from '../electron/engine/models/workerSessionFactory';
+import { createHostedSessionFactory } from '../electron/engine/models/sessionHost';
+import { createInProcessSessionFactory } from './inProcessSessions';
 import { createSimulatedSessionFactory } from '../electron/engine/models/simulatedSessionFactory';
 import type { ModelSpec } from '../electron/engine/models/session';
 import { wallClock } from '../electron/engine/runtime/clock';
@@ -27,8 +27,8 @@ interface Timed {
   blockedMs: number;
 }
 
-/** Where the sessions live: on the calling thread (onnxruntime-node as is) or each in its own worker (the engine). */
-type Hosting = 'in-process' | 'worker';
+/** Where the sessions live: on the calling thread (the baseline) or on a long-lived session host (the engine). */
+type Hosting = 'in-process' | 'hosted';
 
 interface SizeResult {
   hosting: Hosting;
@@ -79,9 +79,7 @@ async function benchSize(targetMB: number, reps: number, hosting: Hosting): Prom
     const host = new ModelHost({
       factory: createSimulatedSessionFactory(
         gpu,
-        hosting === 'worker'
-          ? createWorkerSessionFactory({ gpuEp: null })
-          : createOrtSessionFactory({ gpuEp: null }),
+        hosting === 'hosted' ? createHostedSessionFactory({ gpuEp: null }) : createInProcessSessionFactory(),
       ),
       clock: wallClock,
       readFreeMiB: () => Promise.resolve(gpu.freeMiB),
@@ -150,7 +148,7 @@ export async function benchOffloadRestore(quick: boolean): Promise<BenchResult> 
   for (const size of sizes) {
     process.stderr.write(`bench offload: ${size} MB model…\n`);
     results.push(await benchSize(size, reps, 'in-process'));
-    workers.push(await benchSize(size, reps, 'worker'));
+    workers.push(await benchSize(size, reps, 'hosted'));
   }
   const ms = (v: number): string => (v >= 1000 ? `${fmt(v / 1000)} s` : `${fmt(v)} ms`);
   const rows = results.map((r) => [
@@ -200,23 +198,22 @@ export async function benchOffloadRestore(quick: boolean): Promise<BenchResult> 
       ' mostly that release (freeing the weights). "Event loop blocked" is the longest stall of the event loop' +
       ' during the move (median over repetitions): onnxruntime-node creates sessions synchronously on the calling' +
       ' thread, so with sessions in-process a cold offload, a restore and the pre-warm each freeze that thread for' +
-      ' the whole creation — what worker-hosted sessions avoid (second table). On a real GPU, restore also uploads the weights; FACTS.md measured a' +
+      ' the whole creation — what session hosts avoid (second table). On a real GPU, restore also uploads the weights; FACTS.md measured a' +
       ' 1.5 GiB session at ~5 s on both CPU and WebGPU (parsing dominates). "Same outputs": every run after every' +
       ' move gave the bit-identical result of the first.' +
       (quick ? ' Quick run: 800 MB skipped.' : ''),
     '',
-    'Sessions in worker threads (electron/engine/models/workerSessionFactory.ts; not wired into the engine yet: its' +
-      ' 60-minute soak grew RSS 13 %, bench/results/soak-worker-sessions.md).' +
-      ' The same moves, side by side in this run, with sessions on the calling thread and in workers:',
+    'Sessions on long-lived session hosts (electron/engine/models/sessionHost.ts, what the engine ships) against' +
+      ' the in-process baseline (bench/inProcessSessions.ts). The same moves, side by side in this run:',
     '',
     table(
       [
         'model',
         'event loop blocked, in-process: cold offload / restore',
-        'event loop blocked, worker: cold offload / restore',
-        'in-process / worker (worst)',
-        'cold offload time: in-process / worker',
-        'same outputs (worker)',
+        'event loop blocked, hosted: cold offload / restore',
+        'in-process / hosted (worst)',
+        'cold offload time: in-process / hosted',
+        'same outputs (hosted)',
       ],
       hostingRows,
     ),
@@ -232,7 +229,7 @@ export async function benchOffloadRestore(quick: boolean): Promise<BenchResult> 
     machine: machineInfo(),
     seconds: (performance.now() - started) / 1000,
     params: { sizesMB: sizes, reps, device: 'simulated GPU, real ORT CPU sessions' },
-    data: { inProcess: results, worker: workers },
+    data: { inProcess: results, hosted: workers },
     markdown,
   };
 }

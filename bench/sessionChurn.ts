@@ -1,6 +1,6 @@
-// (f) RSS under session churn: does hosting each ONNX Runtime session in its own worker thread
-// (workerSessionFactory.ts, what frees the event loop during a model load) leak memory that in-process
-// sessions (ortSessionFactory.ts, what the engine ships) do not? Each hosting runs in a fresh process that
+// (f) RSS under session churn: do sessions hosted on a long-lived worker thread (sessionHost.ts, what the engine
+// ships: the event loop stays free during a model load) leak memory that in-process sessions (the baseline in
+// inProcessSessions.ts) do not? Each hosting runs in a fresh process that
 // creates, runs and releases the tiny model's session over and over — what every offload and restore does —
 // and RSS is read as it goes. The two run one after the other in the same benchmark run.
 import { execFile } from 'node:child_process';
@@ -24,11 +24,11 @@ const BUNDLE_DIR = path.join(REPO_ROOT, 'out', 'bench-churn');
  * entry, as the soak and the tests run the engine).
  */
 type Build = 'bundled' | 'sources';
-const RUNS: { hosting: 'in-process' | 'worker'; build: Build }[] = [
+const RUNS: { hosting: 'in-process' | 'hosted'; build: Build }[] = [
   { hosting: 'in-process', build: 'bundled' },
-  { hosting: 'worker', build: 'bundled' },
+  { hosting: 'hosted', build: 'bundled' },
   { hosting: 'in-process', build: 'sources' },
-  { hosting: 'worker', build: 'sources' },
+  { hosting: 'hosted', build: 'sources' },
 ];
 
 /** The child and the session worker it starts, bundled like build/app/bundle.ts bundles the engine. */
@@ -39,8 +39,8 @@ async function bundleChild(): Promise<string> {
   await build({ ...common, entryPoints: [CHILD], outfile: child });
   await build({
     ...common,
-    entryPoints: [path.join(REPO_ROOT, 'electron/engine/models/sessionWorker.ts')],
-    outfile: path.join(BUNDLE_DIR, 'sessionWorker.js'),
+    entryPoints: [path.join(REPO_ROOT, 'electron/engine/models/sessionHostWorker.ts')],
+    outfile: path.join(BUNDLE_DIR, 'sessionHostWorker.js'),
   });
   await writeFile(path.join(BUNDLE_DIR, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
   return child;

@@ -3,9 +3,9 @@
 // print RSS (VmRSS) every `every` cycles as one JSON line.
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { createOrtSessionFactory } from '../electron/engine/models/ortSessionFactory';
+import { createHostedSessionFactory } from '../electron/engine/models/sessionHost';
 import type { SessionFactory } from '../electron/engine/models/session';
-import { createWorkerSessionFactory } from '../electron/engine/models/workerSessionFactory';
+import { createInProcessSessionFactory } from './inProcessSessions';
 
 export interface ChurnReport {
   hosting: string;
@@ -36,9 +36,7 @@ async function main(): Promise<void> {
   const cycles = Number(cyclesArg);
   const every = Number(everyArg);
   const factory: SessionFactory =
-    hosting === 'worker'
-      ? createWorkerSessionFactory({ gpuEp: null })
-      : createOrtSessionFactory({ gpuEp: null });
+    hosting === 'hosted' ? createHostedSessionFactory({ gpuEp: null }) : createInProcessSessionFactory();
   const spec = { id: 'stt', role: 'stt', path: model, sizeMiB: 3, prefer: 'cpu' as const };
   const rss: [number, number][] = [[0, rssMiB()]];
   const started = performance.now();

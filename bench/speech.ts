@@ -8,7 +8,7 @@ import { SileroVad, VAD_CHUNK } from '../electron/engine/audio/sileroVad';
 import { readWav } from '../electron/engine/audio/wavFile';
 import { runDictation } from '../electron/engine/dictation/dictationPipeline';
 import { ModelHost } from '../electron/engine/models/modelHost';
-import { createOrtSessionFactory } from '../electron/engine/models/ortSessionFactory';
+import { createHostedSessionFactory } from '../electron/engine/models/sessionHost';
 import { wallClock } from '../electron/engine/runtime/clock';
 import { loadRecognizer } from '../electron/engine/stt/loadRecognizer';
 import { FIXTURE_MODEL_DIR } from '../electron/engine/stt/modelLocation';
@@ -68,7 +68,7 @@ function paced(audio: Float32Array, speed: number): AudioSource {
 async function transcriptLatency(audio: Float32Array, passes: number) {
   const recognizer = await loadRecognizer(FIXTURE_MODEL_DIR);
   const host = new ModelHost({
-    factory: createOrtSessionFactory({ gpuEp: null }),
+    factory: createHostedSessionFactory({ gpuEp: null }),
     clock: wallClock,
     readFreeMiB: () => Promise.resolve(null),
     onPlacement: () => undefined,

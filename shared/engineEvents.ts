@@ -57,6 +57,8 @@ export const engineStatusSchema = z.object({
   /** Why Restore to GPU cannot succeed now (the UI disables the button with it), or null. */
   restoreBlocker: z.string().nullable(),
   lastSampleAtMs: z.number().nullable(),
+  /** How often the GPU is read now: the calm interval, or faster near a threshold (adaptive sampling). */
+  samplingIntervalMs: z.number(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
@@ -77,6 +79,10 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     name: z.enum(ACTION_NAMES),
     level,
     ms: z.number(),
+    /** GPU memory this process gave back, as the probe attributes it; null when the probe cannot tell. */
+    freedMiB: z.number().nullable(),
+    /** JS heap a garbage collection gave back (cleanup actions). */
+    heapFreedMiB: z.number().optional(),
     detail: z.string().optional(),
   }),
   z.object({
@@ -85,7 +91,10 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     from: device.nullable(),
     to: device,
     reason: z.string(),
+    /** Until the model served from its new place. */
     ms: z.number(),
+    /** Leaving the GPU: when its session was released (an EMERGENCY frees the GPU before the CPU copy is ready). */
+    releasedMs: z.number().optional(),
   }),
   z.object({
     type: z.literal('gpu-error'),

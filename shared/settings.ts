@@ -51,6 +51,25 @@ const ms = (label: string, min: number, max: number, def: number) =>
     .max(max, { error: `${label} must be at most ${max} ms` })
     .default(def);
 
+/**
+ * Sample faster than `intervalMs` (the calm interval) when usage is near a threshold or rising towards one, and
+ * slow back down when it is calm: quick detection where it matters at near the calm cost.
+ */
+export const adaptiveSamplingSchema = z.strictObject(
+  {
+    enabled: z.boolean({ error: 'adaptive sampling must be true or false' }).default(true),
+    fastestMs: ms('fastest sampling interval', 20, 60_000, 250),
+    /** Usage within this fraction of a threshold counts as near it. */
+    nearMargin: z
+      .number({ error: 'adaptive sampling margin must be a number' })
+      .min(0, { error: 'adaptive sampling margin must be at least 0' })
+      .max(0.2, { error: 'adaptive sampling margin must be at most 0.2' })
+      .default(0.03),
+  },
+  { error: unknownOr('adaptive sampling must be an object') },
+);
+export type AdaptiveSamplingSettings = z.infer<typeof adaptiveSamplingSchema>;
+
 export const memorySettingsSchema = z.strictObject(
   {
     thresholds: thresholdsSchema.default({ warning: 0.8, critical: 0.9, emergency: 0.95, restore: 0.6 }),
@@ -80,6 +99,9 @@ export const memorySettingsSchema = z.strictObject(
     devicePreference: z
       .enum(['auto', 'gpu', 'cpu'], { error: 'device preference must be auto, gpu or cpu' })
       .default('auto'),
+    adaptiveSampling: adaptiveSamplingSchema.default(() => adaptiveSamplingSchema.parse({})),
+    /** Build a model's CPU copy early when the usage trend says EMERGENCY will come sooner than that build. */
+    predictivePrewarm: z.boolean({ error: 'predictive pre-warm must be true or false' }).default(true),
   },
   { error: unknownOr('memory settings must be an object') },
 );

@@ -28,7 +28,7 @@ export const EXTERNAL_PACKAGES = ['electron', 'onnxruntime-node', 'koffi', 'avr-
  * out/app/engine/<basename>.js (test/unit/release/bundleEntries.test.ts checks that every startWorker
  * site in the engine is listed here).
  */
-export const WORKER_ENTRIES = ['memory/monitorWorker.ts', 'models/sessionWorker.ts'] as const;
+export const WORKER_ENTRIES = ['memory/monitorWorker.ts', 'models/sessionHostWorker.ts'] as const;
 
 /** Files the engine opens relative to its own module, copied beside the bundle (sources relative to electron/engine/). */
 export const ENGINE_ASSETS = ['models/probeModel.onnx'] as const;

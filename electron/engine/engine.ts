@@ -5,7 +5,7 @@ import { MemoryManager, type CommandResult } from './memory/memoryManager';
 import type { ProbeAttempt, ProbeChoice } from './memory/probes/openProbe';
 import { probeExecutionProviders, type EpProbeReport } from './models/executionProviders';
 import { ModelHost, type RunResult } from './models/modelHost';
-import { createOrtSessionFactory } from './models/ortSessionFactory';
+import { createHostedSessionFactory } from './models/sessionHost';
 import type { Feeds, ModelSpec } from './models/session';
 import { wallClock, type TimerHandle } from './runtime/clock';
 import { loadSettings, saveSettings, type SettingsProblem } from './runtime/settingsFile';
@@ -42,7 +42,6 @@ export class SettingsRejected extends Error {
 interface Parts {
   manager: MemoryManager;
   host: ModelHost;
-  applyInterval: (ms: number) => void;
   stop: () => Promise<void>;
   eps: EpProbeReport | null;
   probeAttempts: ProbeAttempt[];
@@ -158,7 +157,6 @@ export class Engine {
     await saveSettings(this.settingsFile, result.settings);
     this.settings = result.settings;
     this.parts.manager.updateSettings(result.settings.memory);
-    this.parts.applyInterval(result.settings.memory.intervalMs);
     this.scheduleReport();
     if (next && this.speech) {
       try {
@@ -228,9 +226,7 @@ async function startReal(
   const eps = ready.kind === 'none' ? null : await probeExecutionProviders({ stopAtFirstGpu: true });
   const gpuEp = eps?.gpuEp ?? null;
   const host = new ModelHost({
-    // In-process: worker-hosted sessions (models/workerSessionFactory.ts) free the event loop during a load but
-    // grew RSS 13 % over the 60-minute soak (bench/results/soak-worker-sessions.md) against 3.8 % in-process.
-    factory: createOrtSessionFactory({ gpuEp }),
+    factory: createHostedSessionFactory({ gpuEp }),
     clock: wallClock,
     readFreeMiB: async () => (await monitor.sampleNow())?.freeMiB ?? null,
     onPlacement: (p) => emit({ type: 'placement', ...p }),
@@ -243,6 +239,8 @@ async function startReal(
     gpuAvailable: gpuEp !== null,
     probeKind: ready.kind,
     requestSample: () => void monitor.sampleNow(),
+    readProcessMiB: async () => (await monitor.sampleNow())?.processMiB ?? null,
+    setSamplingInterval: (ms) => monitor.setInterval(ms),
     emit,
   });
   const last = monitor.lastSample;
@@ -250,7 +248,6 @@ async function startReal(
   return {
     manager,
     host,
-    applyInterval: (ms) => monitor.setInterval(ms),
     stop: async () => {
       await monitor.stop();
       await host.releaseAll();
@@ -265,14 +262,13 @@ async function startSimulated(scenario: Scenario, emit: (e: EngineEvent) => void
   const rig = new SimulatedRig(scenario, {
     clock: wallClock,
     emit,
-    realFactory: createOrtSessionFactory({ gpuEp: null }),
+    realFactory: createHostedSessionFactory({ gpuEp: null }),
   });
   rig.scheduleSteps();
   await rig.start();
   return {
     manager: rig.manager,
     host: rig.host,
-    applyInterval: (ms) => rig.loop.setInterval(ms),
     stop: () => rig.stop(),
     eps: null,
     probeAttempts: [{ kind: 'simulated', ok: true }],

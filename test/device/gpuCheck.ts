@@ -48,7 +48,7 @@ import { openNvmlProbe } from '../../electron/engine/memory/probes/nvmlProbe';
 import { probeExecutionProviders, type GpuEp } from '../../electron/engine/models/executionProviders';
 import { classifyGpuError } from '../../electron/engine/models/gpuErrors';
 import { ModelHost, type HostGpuError } from '../../electron/engine/models/modelHost';
-import { createOrtSessionFactory } from '../../electron/engine/models/ortSessionFactory';
+import { createHostedSessionFactory } from '../../electron/engine/models/sessionHost';
 import type { Feeds, ModelSpec, Outputs } from '../../electron/engine/models/session';
 import { wallClock } from '../../electron/engine/runtime/clock';
 import { realStressDeps, stressCommand } from '../../electron/engine/cli/commands/stress';
@@ -459,7 +459,7 @@ async function checkLevels(model: Model, gpuEp: GpuEp, ballast: string): Promise
     'GpuMonitor start',
   );
   const host = new ModelHost({
-    factory: createOrtSessionFactory({ gpuEp }),
+    factory: createHostedSessionFactory({ gpuEp }),
     clock: wallClock,
     readFreeMiB: async () => (await monitor.sampleNow())?.freeMiB ?? null,
     onPlacement: (p) => emit({ type: 'placement', ...p }),
@@ -605,7 +605,7 @@ async function checkOffloadRestore(
   section('4. Offload and restore with real VRAM deltas (NVML free before/after)');
   const free = (): number => probe.sample(Date.now()).freeMiB;
   const host = new ModelHost({
-    factory: createOrtSessionFactory({ gpuEp }),
+    factory: createHostedSessionFactory({ gpuEp }),
     clock: wallClock,
     readFreeMiB: () => Promise.resolve(free()),
     onPlacement: () => undefined,
@@ -692,7 +692,7 @@ async function checkOom(
   });
   const errors: HostGpuError[] = [];
   const host = new ModelHost({
-    factory: createOrtSessionFactory({ gpuEp }),
+    factory: createHostedSessionFactory({ gpuEp }),
     clock: wallClock,
     readFreeMiB: () => Promise.resolve(probe.sample(Date.now()).freeMiB),
     onPlacement: (p) => say(`  placement ${p.from ?? 'none'} → ${p.to} in ${ms(p.ms)}: ${p.reason}`),
@@ -869,7 +869,7 @@ async function transcribeAll(
   utterances: Float32Array[],
 ): Promise<{ texts: string[]; ms: number[]; where: string }> {
   const host = new ModelHost({
-    factory: createOrtSessionFactory({ gpuEp }),
+    factory: createHostedSessionFactory({ gpuEp }),
     clock: wallClock,
     readFreeMiB: () => Promise.resolve(null),
     onPlacement: () => undefined,

@@ -14,7 +14,7 @@ import {
   ModelDownloadError,
   stagingDir,
 } from '../../electron/engine/models/downloader';
-import { createOrtSessionFactory } from '../../electron/engine/models/ortSessionFactory';
+import { createHostedSessionFactory } from '../../electron/engine/models/sessionHost';
 import { loadRecognizer } from '../../electron/engine/stt/loadRecognizer';
 import { FIXTURE_MODEL_DIR } from '../../electron/engine/stt/modelLocation';
 import { mirrorEntry, mirrorFile, readFixtureModel, sha256Hex as sha } from '../fixtures/mirrorCatalog';
@@ -34,7 +34,7 @@ afterEach(() => scratch.release());
 /** Transcribe a held-out clip with the model in `dir`, on onnxruntime's CPU provider. */
 async function transcribeWith(dir: string): Promise<string> {
   const recognizer = await loadRecognizer(dir);
-  const factory = createOrtSessionFactory({ gpuEp: null });
+  const factory = createHostedSessionFactory({ gpuEp: null });
   const sessions = new Map(
     await Promise.all(recognizer.models.map(async (m) => [m.id, await factory.create(m, 'cpu')] as const)),
   );

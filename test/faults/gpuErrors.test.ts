@@ -13,7 +13,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryManager } from '../../electron/engine/memory/memoryManager';
 import { SimulatedGpu } from '../../electron/engine/memory/simulatedGpu';
 import { ModelHost } from '../../electron/engine/models/modelHost';
-import { createOrtSessionFactory } from '../../electron/engine/models/ortSessionFactory';
+import { createHostedSessionFactory } from '../../electron/engine/models/sessionHost';
 import type { SessionFactory } from '../../electron/engine/models/session';
 import { createSimulatedSessionFactory } from '../../electron/engine/models/simulatedSessionFactory';
 import { wallClock } from '../../electron/engine/runtime/clock';
@@ -103,7 +103,7 @@ async function startRig(initialCreateErrors: string[] = []): Promise<Rig> {
   const emit = (e: EngineEvent) => events.push(e);
   const gpu = new SimulatedGpu({ name: 'Simulated 8 GB', totalMiB: 8000, reservedMiB: 300 });
   const factory = failingCreates(
-    createSimulatedSessionFactory(gpu, createOrtSessionFactory({ gpuEp: null })),
+    createSimulatedSessionFactory(gpu, createHostedSessionFactory({ gpuEp: null })),
     createErrors,
   );
   let manager: MemoryManager | null = null;
@@ -171,7 +171,7 @@ describe.skipIf(speechMissing !== null)('GPU errors at run', () => {
     // With the sampling loop on a virtual clock, so the model goes back to the GPU by itself between
     // errors (after the restore backoff), as it would on a machine whose GPU keeps failing.
     const r = new ManagerRig({
-      factory: (gpu) => createSimulatedSessionFactory(gpu, createOrtSessionFactory({ gpuEp: null })),
+      factory: (gpu) => createSimulatedSessionFactory(gpu, createHostedSessionFactory({ gpuEp: null })),
     });
     await r.start(recognizer.models);
     const recognize = () => recognizer.recognize(audio, (id, f) => r.host.run(id, f));

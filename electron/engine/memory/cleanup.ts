@@ -1,11 +1,21 @@
 /**
- * Memory cleanup actions. ORT's Node binding cannot shrink its arenas (RunOptions `extra` is
- * ignored), so what remains is the JS heap (garbage collection, when the engine runs with
- * --expose-gc) and caches the engine registers (pooled tensors, decoded audio).
+ * Memory cleanup actions. ORT's Node binding cannot shrink its arenas (RunOptions `extra` is ignored), and a
+ * session's GPU memory goes only with the session, so what a cleanup can give back is the JS heap (a real garbage
+ * collection) and the caches the engine registers. Each returns what it measured; the caller measures GPU memory.
  */
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { BYTES_PER_MIB } from '../../../shared/gpuSample';
+
 type CacheDropper = () => void;
 
 const droppers = new Set<CacheDropper>();
+
+export interface CleanupResult {
+  ms: number;
+  /** JS heap in use before minus after (negative when the program allocated meanwhile). */
+  heapFreedMiB: number;
+}
 
 /** A module with a cache registers how to empty it; returns the unregister function. */
 export function registerCache(drop: CacheDropper): () => void {
@@ -13,23 +23,32 @@ export function registerCache(drop: CacheDropper): () => void {
   return () => droppers.delete(drop);
 }
 
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
+/**
+ * V8's gc(), without asking every way the engine is started (Electron's utility process, the CLI, tests) for
+ * --expose-gc: turning the flag on at run time exposes gc to contexts created afterwards.
+ */
+const collectGarbage: () => void = (() => {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+function run(gcRounds: number): CleanupResult {
+  const started = performance.now();
+  const before = process.memoryUsage().heapUsed;
+  for (const drop of droppers) drop();
+  for (let i = 0; i < gcRounds; i++) collectGarbage();
+  const heapFreedMiB = Math.round(((before - process.memoryUsage().heapUsed) / BYTES_PER_MIB) * 10) / 10;
+  return { ms: performance.now() - started, heapFreedMiB };
 }
 
-/** WARNING: one GC and the caches. Budget < 10 ms. Returns its duration in ms. */
-export function cleanupLight(): number {
-  const started = performance.now();
-  for (const drop of droppers) drop();
-  collectGarbage();
-  return performance.now() - started;
+/** WARNING: the caches and one GC. */
+export function cleanupLight(): CleanupResult {
+  return run(1);
 }
 
 /** CRITICAL: the caches and three GC rounds (objects freed by one round release others). */
-export function cleanupAggressive(): number {
-  const started = performance.now();
-  for (const drop of droppers) drop();
-  for (let i = 0; i < 3; i++) collectGarbage();
-  return performance.now() - started;
+export function cleanupAggressive(): CleanupResult {
+  return run(3);
 }

@@ -8,12 +8,14 @@ import {
   type PolicyState,
 } from '../../../shared/pressurePolicy';
 import { checkAdmission, checkRestore, type Verdict } from '../../../shared/restorePolicy';
+import { nextIntervalMs } from '../../../shared/adaptiveSampling';
+import { addPoint, msUntil, slopePerSecond, type UsagePoint } from '../../../shared/usageTrend';
 import type { MemorySettings } from '../../../shared/settings';
 import { classifyGpuError, type GpuErrorKind } from '../models/gpuErrors';
 import type { ModelHost, ModelView } from '../models/modelHost';
 import type { ModelSpec } from '../models/session';
 import type { Clock } from '../runtime/clock';
-import { cleanupAggressive, cleanupLight } from './cleanup';
+import { cleanupAggressive, cleanupLight, type CleanupResult } from './cleanup';
 import { formatStatusReport } from './statusReport';
 
 export type LevelCallbackName = 'normal' | 'warning' | 'critical' | 'emergency' | 'emergency_shutdown';
@@ -28,6 +30,10 @@ export interface MemoryManagerDeps {
   probeKind: string;
   /** Ask the monitor for a reading now (confirms a spike before an offload). */
   requestSample: () => void;
+  /** Read the GPU memory this process holds now, as the probe attributes it (null: it cannot). */
+  readProcessMiB?: () => Promise<number | null>;
+  /** Apply a new sampling interval (adaptive sampling); absent where the caller samples on its own cadence. */
+  setSamplingInterval?: (ms: number) => void;
   emit: (event: EngineEvent) => void;
 }
 
@@ -39,6 +45,10 @@ export interface CommandResult {
 }
 
 const RESTORE_BACKOFF_MS = { first: 5_000, max: 300_000 };
+/** Until a model's CPU copy has been built once, its build time is guessed from its size (FACTS.md: ~5 ms/MiB). */
+const BUILD_MS_PER_MIB = 5;
+/** A predictive pre-warm starts this much earlier than the build strictly needs. */
+const PREWARM_MARGIN_MS = 1_000;
 
 /**
  * The heart: turns GPU readings into levels (through the pure pressure policy) and levels into
@@ -56,11 +66,15 @@ export class MemoryManager {
   private restoreBackoffMs = 0;
   private restoreNotBeforeMs = 0;
   private restoring = false;
+  private trend: UsagePoint[] = [];
+  private samplingMs: number;
+  private readonly prewarming = new Set<string>();
   private work: Promise<unknown> = Promise.resolve();
   private readonly callbacks = new Map<LevelCallbackName, LevelCallback[]>();
 
   constructor(private readonly deps: MemoryManagerDeps) {
     this.settings = deps.settings;
+    this.samplingMs = deps.settings.intervalMs;
   }
 
   get level(): Level {
@@ -75,8 +89,10 @@ export class MemoryManager {
     return this.settings;
   }
 
+  /** A user's change applies at once, the sampling interval included. */
   updateSettings(settings: MemorySettings): void {
     this.settings = settings;
+    this.adaptInterval(true);
   }
 
   /** Everything queued so far has finished. */
@@ -144,11 +160,15 @@ export class MemoryManager {
     }
     const step = stepPolicy(this.policy, usage, sample.atMs, this.settings);
     this.policy = step.state;
+    this.trend = addPoint(this.trend, { atMs: sample.atMs, usage });
     for (const d of step.decisions) {
       if (d.kind === 'level') this.enterLevel(d.from, d.to, d.usage);
+      else if (d.kind === 'actions' && d.level === 'EMERGENCY') this.evacuateAll(sample);
       else if (d.kind === 'actions') this.background(`${d.level} actions`, () => this.runActions(d.level));
       else this.deps.requestSample();
     }
+    this.prewarmAhead();
+    this.adaptInterval(false);
     this.maybeAutoRestore();
   }
 
@@ -232,6 +252,7 @@ export class MemoryManager {
       pinnedByUser: this.pinnedByUser,
       restoreBlocker: this.restoreBlocker(),
       lastSampleAtMs: s?.atMs ?? null,
+      samplingIntervalMs: this.samplingMs,
     };
   }
 
@@ -271,36 +292,125 @@ export class MemoryManager {
   }
 
   private async runActions(level: Level): Promise<void> {
-    if (level === 'WARNING') {
-      const ms = cleanupLight();
-      this.deps.emit({ type: 'action', name: 'light-cleanup', level, ms });
-    } else if (level === 'CRITICAL') {
-      const ms = cleanupAggressive();
-      this.deps.emit({ type: 'action', name: 'aggressive-cleanup', level, ms });
-      void this.prewarmStandbys(level);
-    } else if (level === 'EMERGENCY') {
-      const started = performance.now();
-      const moved = await this.offloadAll(`EMERGENCY: GPU usage ${pctOf(this.lastSample)}`);
-      const detail = moved.length ? `moved ${moved.join(', ')} to the CPU` : 'nothing left on the GPU';
-      this.deps.emit({ type: 'action', name: 'offload', level, ms: performance.now() - started, detail });
+    if (level === 'WARNING') await this.cleanup(level, 'light-cleanup', cleanupLight);
+    else if (level === 'CRITICAL') {
+      await this.cleanup(level, 'aggressive-cleanup', cleanupAggressive);
+      this.prewarmStandbys(level);
     }
   }
 
-  /** Runs beside the queue: the standby is built in the background while the GPU session serves. */
-  private async prewarmStandbys(level: Level): Promise<void> {
-    const started = performance.now();
-    const onGpu = this.deps.host.views().filter((m) => m.device === 'gpu' && !m.standby);
-    if (onGpu.length === 0) return;
-    const results = await Promise.allSettled(onGpu.map((m) => this.deps.host.prewarmCpuStandby(m.id)));
-    const failed = results.filter((r) => r.status === 'rejected').length;
-    const detail = `${onGpu.length - failed} CPU standby ready${failed ? `, ${failed} failed` : ''}`;
-    this.deps.emit({
-      type: 'action',
-      name: 'prewarm-standby',
-      level,
-      ms: performance.now() - started,
-      detail,
+  /** A cleanup, and what it really gave back: GPU memory as the probe attributes it, and JS heap. */
+  private async cleanup(
+    level: Level,
+    name: 'light-cleanup' | 'aggressive-cleanup',
+    run: () => CleanupResult,
+  ) {
+    const before = await this.readProcessMiB();
+    const { ms, heapFreedMiB } = run();
+    const freedMiB = difference(before, await this.readProcessMiB());
+    this.deps.emit({ type: 'action', name, level, ms, freedMiB, heapFreedMiB });
+  }
+
+  /**
+   * EMERGENCY frees the GPU first, ahead of anything queued: every GPU session leaves service at once (released
+   * as soon as the runs on it end), restores and first loads still in flight are abandoned, and runs wait for
+   * the CPU copies. `ms` is from the EMERGENCY reading to the last GPU session's release.
+   */
+  private evacuateAll(sample: GpuSample): void {
+    const host = this.deps.host;
+    const reason = `EMERGENCY: GPU usage ${pctOf(sample)}`;
+    const onGpu = host
+      .views()
+      .filter((m) => m.device === 'gpu')
+      .map((m) => m.id);
+    const ids = [...new Set([...onGpu, ...host.gpuLoadsInFlight()])];
+    const released = ids.map(
+      (id) =>
+        new Promise<void>((resolve) => {
+          host.evacuate(id, reason, resolve).then(
+            () => resolve(),
+            (error: unknown) => {
+              resolve();
+              this.deps.emit({
+                type: 'failure',
+                during: `moving ${id} off the GPU`,
+                message: messageOf(error),
+              });
+            },
+          );
+        }),
+    );
+    void Promise.all(released).then(async () => {
+      const ms = Math.max(0, this.deps.clock.now() - sample.atMs);
+      const freedMiB = ids.length ? difference(sample.processMiB, await this.readProcessMiB()) : null;
+      const detail = ids.length ? `released ${ids.join(', ')} from the GPU` : 'nothing left on the GPU';
+      this.deps.emit({ type: 'action', name: 'offload', level: 'EMERGENCY', ms, freedMiB, detail });
     });
+  }
+
+  /**
+   * Predictive pre-warm: when the usage trend says EMERGENCY comes sooner than a model's CPU copy takes to build
+   * (plus a margin), build it now, whatever the level, so the evacuation finds it ready.
+   */
+  private prewarmAhead(): void {
+    if (!this.settings.predictivePrewarm || this.policy.level === 'EMERGENCY') return;
+    const eta = msUntil(this.trend, this.settings.thresholds.emergency);
+    if (eta === null) return;
+    const host = this.deps.host;
+    for (const m of host.views()) {
+      if (m.device !== 'gpu' || m.standby || this.prewarming.has(m.id)) continue;
+      const buildMs = host.cpuBuildMs(m.id) ?? m.estimateMiB * BUILD_MS_PER_MIB;
+      if (eta > buildMs + PREWARM_MARGIN_MS) continue;
+      const detail = `EMERGENCY predicted in ${(eta / 1000).toFixed(1)} s; ${m.id}'s CPU copy takes ~${(buildMs / 1000).toFixed(1)} s`;
+      this.prewarmOne(m.id, this.policy.level, detail);
+    }
+  }
+
+  /** Adaptive sampling: faster near a threshold or rising towards one, the calm interval otherwise. */
+  private adaptInterval(force: boolean): void {
+    const s = this.lastSample;
+    const calmMs = this.settings.intervalMs;
+    const wanted = s
+      ? nextIntervalMs({
+          usage: usageOf(s),
+          slopePerSecond: slopePerSecond(this.trend),
+          thresholds: this.settings.thresholds,
+          calmMs,
+          adaptive: this.settings.adaptiveSampling,
+        })
+      : calmMs;
+    if (wanted === this.samplingMs && !force) return;
+    this.samplingMs = wanted;
+    this.deps.setSamplingInterval?.(wanted);
+  }
+
+  /** Runs beside the queue: the standby is built in the background while the GPU session serves. */
+  private prewarmStandbys(level: Level): void {
+    for (const m of this.deps.host.views()) {
+      if (m.device === 'gpu' && !m.standby && !this.prewarming.has(m.id)) this.prewarmOne(m.id, level, null);
+    }
+  }
+
+  private prewarmOne(id: string, level: Level, why: string | null): void {
+    const started = performance.now();
+    this.prewarming.add(id);
+    this.deps.host
+      .prewarmCpuStandby(id)
+      .then(
+        (built) => {
+          const done = built ? `${id}: CPU standby ready` : `${id}: no standby needed`;
+          const detail = why ? `${done} (${why})` : done;
+          const ms = performance.now() - started;
+          this.deps.emit({ type: 'action', name: 'prewarm-standby', level, ms, freedMiB: null, detail });
+        },
+        (error: unknown) =>
+          this.deps.emit({
+            type: 'failure',
+            during: `pre-warming ${id}'s CPU copy`,
+            message: messageOf(error),
+          }),
+      )
+      .finally(() => this.prewarming.delete(id));
   }
 
   private async dropStandbys(): Promise<void> {
@@ -313,6 +423,7 @@ export class MemoryManager {
       name: 'drop-standby',
       level: 'NORMAL',
       ms: performance.now() - started,
+      freedMiB: null, // a standby lives in RAM, not on the GPU
     });
   }
 
@@ -427,6 +538,10 @@ export class MemoryManager {
     return { usedMiB: s.usedMiB + mib, freeMiB: Math.max(0, s.freeMiB - mib) };
   }
 
+  private readProcessMiB(): Promise<number | null> {
+    return this.deps.readProcessMiB?.() ?? Promise.resolve(null);
+  }
+
   private refuse(command: string, reasons: string[]): CommandResult {
     for (const reason of reasons) this.deps.emit({ type: 'refused', command, reason });
     return { ok: false, reasons, moved: [] };
@@ -448,6 +563,14 @@ export class MemoryManager {
     this.work = next.catch(() => undefined);
     return next;
   }
+}
+
+function difference(before: number | null, after: number | null): number | null {
+  return before === null || after === null ? null : Math.round((before - after) * 10) / 10;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function pctOf(s: GpuSample | null): string {

@@ -22,6 +22,7 @@ export class SamplingLoop {
   private tick = 0;
   private failures = 0;
   private running = false;
+  private lastReadAtMs = 0;
 
   constructor(private readonly opts: SamplingLoopOptions) {}
 
@@ -39,12 +40,20 @@ export class SamplingLoop {
     this.timer = null;
   }
 
+  /**
+   * A new cadence, counted from the last reading: never a burst of readings when the interval changes (adaptive
+   * sampling changes it often), and a shorter interval takes effect at once.
+   */
   setInterval(intervalMs: number): void {
     this.opts.intervalMs = intervalMs;
-    if (this.running) {
-      this.stop();
-      this.start();
-    }
+    if (!this.running) return;
+    this.timer?.cancel();
+    const now = this.opts.clock.now();
+    const delay = Math.max(0, this.lastReadAtMs + intervalMs - now);
+    this.timer = this.opts.clock.setTimeout(() => {
+      this.resync();
+      this.sampleAndSchedule();
+    }, delay);
   }
 
   /** A reading now, outside the cadence (to confirm a spike). Returns whether it succeeded. */
@@ -85,6 +94,7 @@ export class SamplingLoop {
   }
 
   private readOnce(): boolean {
+    this.lastReadAtMs = this.opts.clock.now();
     let sample: GpuSample;
     try {
       sample = this.opts.read(this.opts.clock.now());

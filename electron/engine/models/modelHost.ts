@@ -8,8 +8,10 @@ export interface PlacementEvent {
   from: Device | null;
   to: Device;
   reason: string;
-  /** Wall time of the move, until the old session was released (VRAM freed). */
+  /** Wall time of the move: until the new session served (the old one released, for a hot swap). */
   ms: number;
+  /** Leaving the GPU: when its session was released (VRAM freed), which comes first during an evacuation. */
+  releasedMs?: number;
 }
 
 export interface HostGpuError {
@@ -53,37 +55,83 @@ export interface ModelHostDeps {
 
 interface Slot {
   spec: ModelSpec;
-  active: TrackedSession;
+  /** The session that serves runs; null while the GPU copy was evacuated and the CPU copy is still loading. */
+  active: TrackedSession | null;
   /** A pre-warmed CPU session to swap to instantly when the GPU must be freed. */
   standby: TrackedSession | null;
+  /** A CPU copy being built (a pre-warm, an offload or an evacuation share it). */
+  cpuBuild: Promise<void> | null;
+  /** Filling an empty `active` from the CPU copy; runs that arrive meanwhile wait on it. */
+  refilling: Promise<void> | null;
+  /** A GPU session being created (a restore); EMERGENCY marks it abandoned. */
+  gpuLoad: LoadToken | null;
   reason: string;
   movedAtMs: number;
   measuredMiB: number | null;
-  /** Moves of one model are serialized: each waits for the previous. */
+  /** How long the last CPU copy took to build: what a predictive pre-warm must start ahead of. */
+  cpuBuildMs: number | null;
+  /** Moves of one model are serialized: each waits for the previous. Evacuation does not wait. */
   moving: Promise<unknown>;
+}
+
+interface LoadToken {
+  abandoned: boolean;
+}
+
+/** What an EMERGENCY evacuation took: until the GPU session was released, and until the CPU copy served. */
+export interface Evacuation {
+  model: string;
+  releasedMs: number;
+  readyMs: number;
 }
 
 /**
  * Owns the inference sessions. Moving a model is a hot swap: the new session is created while
  * the old one keeps serving, new requests go to the new one, and the old one is released only
  * after its running inferences finish. No request is dropped or run on a released session.
+ * An evacuation (EMERGENCY) is the exception: the GPU copy leaves first and runs wait for the CPU copy.
  */
 export class ModelHost {
   private readonly slots = new Map<string, Slot>();
+  /** Models whose first load onto the GPU is in flight (a model switch), so EMERGENCY can abandon them. */
+  private readonly loading = new Map<string, LoadToken>();
 
   constructor(private readonly deps: ModelHostDeps) {}
 
   async add(spec: ModelSpec, device: Device, reason: string): Promise<void> {
-    if (this.slots.has(spec.id)) throw new Error(`model ${spec.id} is already loaded`);
+    if (this.slots.has(spec.id) || this.loading.has(spec.id))
+      throw new Error(`model ${spec.id} is already loaded`);
     const started = performance.now();
-    const { session, measuredMiB } = await this.create(spec, device);
+    const token: LoadToken = { abandoned: false };
+    this.loading.set(spec.id, token);
+    let created: Created;
+    try {
+      // A GPU load that EMERGENCY abandoned goes (failed or not) and the model loads on the CPU instead.
+      const first = await this.create(spec, device).catch((error: unknown) => {
+        if (token.abandoned) return null;
+        throw error;
+      });
+      if (first && !token.abandoned) created = first;
+      else {
+        await first?.session.drainAndRelease();
+        reason = 'EMERGENCY while loading: GPU load abandoned';
+        device = 'cpu';
+        created = await this.create(spec, 'cpu');
+      }
+    } finally {
+      this.loading.delete(spec.id);
+    }
     this.slots.set(spec.id, {
       spec,
-      active: session,
+      active: created.session,
       standby: null,
+      cpuBuild: null,
+      refilling: null,
+      gpuLoad: null,
       reason,
       movedAtMs: this.deps.clock.now(),
-      measuredMiB,
+      measuredMiB: created.measuredMiB,
+      cpuBuildMs: device === 'cpu' ? created.ms : null,
       moving: Promise.resolve(),
     });
     this.deps.onPlacement({
@@ -97,61 +145,137 @@ export class ModelHost {
 
   async run(id: string, feeds: Feeds): Promise<RunResult> {
     const slot = this.slot(id);
-    const session = slot.active;
+    // No await on the usual path: the run starts on the session active now, not one a move may install later.
+    const session = slot.active ?? (await this.activeOf(slot));
     try {
       const outputs = await session.run(feeds);
       return { outputs, device: session.device, ep: session.ep, retriedOnCpu: false };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const kind = classifyGpuError(message);
-      if (session.device !== 'gpu' || kind === 'not-gpu') throw error;
-      this.deps.onGpuError({ modelId: id, kind, message });
-      await this.move(id, 'cpu', `GPU error (${kind}): ${firstLine(message)}`);
-      const cpu = this.slot(id).active;
-      return { outputs: await cpu.run(feeds), device: cpu.device, ep: cpu.ep, retriedOnCpu: true };
+      if (session.device !== 'gpu') throw error;
+      return this.retryOnCpu(slot, feeds, error);
     }
   }
 
-  /** Hot-swap a model to a device. Resolves once the old session is released. */
+  /**
+   * Every failed GPU run is retried once on the CPU, so the request is not lost. Only a GPU error (out of memory,
+   * device lost, a GPU fault) is a strike and moves the model; anything else (a full disk, a bug) runs this one
+   * request on the CPU copy and leaves the model where it is.
+   */
+  private async retryOnCpu(slot: Slot, feeds: Feeds, error: unknown): Promise<RunResult> {
+    const message = error instanceof Error ? error.message : String(error);
+    const kind = classifyGpuError(message);
+    let cpu: TrackedSession;
+    if (kind === 'not-gpu') {
+      await this.ensureCpuCopy(slot);
+      cpu = slot.standby ?? (await this.activeOf(slot));
+    } else {
+      this.deps.onGpuError({ modelId: slot.spec.id, kind, message });
+      await this.move(slot.spec.id, 'cpu', `GPU error (${kind}): ${firstLine(message)}`);
+      cpu = await this.activeOf(slot);
+    }
+    return { outputs: await cpu.run(feeds), device: cpu.device, ep: cpu.ep, retriedOnCpu: true };
+  }
+
+  /** Hot-swap a model to a device. Resolves once the old session is released; null when nothing moved. */
   move(id: string, to: Device, reason: string): Promise<PlacementEvent | null> {
     const slot = this.slot(id);
-    const next = slot.moving.then(() => this.swap(slot, to, reason));
+    const next = slot.moving.then(() =>
+      to === 'cpu' ? this.swapToCpu(slot, reason) : this.swapToGpu(slot, reason),
+    );
     slot.moving = next.catch(() => undefined);
     return next;
   }
 
-  private async swap(slot: Slot, to: Device, reason: string): Promise<PlacementEvent | null> {
+  private async swapToCpu(slot: Slot, reason: string): Promise<PlacementEvent | null> {
+    if (slot.active === null) await this.activeOf(slot); // an evacuation is already bringing the CPU copy
     const old = slot.active;
-    if (old.device === to) return null;
+    if (old === null || old.device === 'cpu') return null;
     const started = performance.now();
-    let fresh: TrackedSession;
-    if (to === 'cpu' && slot.standby) {
-      fresh = slot.standby;
-      slot.standby = null;
-    } else {
-      const created = await this.create(slot.spec, to);
-      fresh = created.session;
-      if (created.measuredMiB !== null) slot.measuredMiB = created.measuredMiB;
+    const fresh = await this.takeCpuCopy(slot);
+    if (slot.active !== old) {
+      // An evacuation took the GPU copy out meanwhile: this copy is not needed as the active one.
+      this.keepAsStandby(slot, fresh);
+      return null;
     }
-    slot.active = fresh;
-    slot.reason = reason;
-    slot.movedAtMs = this.deps.clock.now();
+    this.install(slot, fresh, reason);
     await old.drainAndRelease();
-    const event = { model: slot.spec.id, from: old.device, to, reason, ms: performance.now() - started };
-    this.deps.onPlacement(event);
-    return event;
+    const ms = performance.now() - started;
+    return this.placed({ model: slot.spec.id, from: 'gpu', to: 'cpu', reason, ms, releasedMs: ms });
   }
 
-  /** Create a CPU session beside a GPU one, so an offload is a pointer swap. */
-  prewarmCpuStandby(id: string): Promise<boolean> {
+  private async swapToGpu(slot: Slot, reason: string): Promise<PlacementEvent | null> {
+    if (slot.active?.device === 'gpu') return null;
+    const started = performance.now();
+    const token: LoadToken = { abandoned: false };
+    slot.gpuLoad = token;
+    let created: Created;
+    try {
+      created = await this.create(slot.spec, 'gpu');
+    } catch (error) {
+      if (token.abandoned) return null; // nobody wants this load any more: its failure is no GPU error
+      throw error;
+    } finally {
+      slot.gpuLoad = null;
+    }
+    if (token.abandoned) {
+      // EMERGENCY came while this restore was loading: its half-built session goes at once.
+      await created.session.drainAndRelease();
+      return null;
+    }
+    if (created.measuredMiB !== null) slot.measuredMiB = created.measuredMiB;
+    const old = await this.activeOf(slot);
+    this.install(slot, created.session, reason);
+    await old.drainAndRelease();
+    const ms = performance.now() - started;
+    return this.placed({ model: slot.spec.id, from: old.device, to: 'gpu', reason, ms });
+  }
+
+  /**
+   * EMERGENCY: free this model's GPU memory first. A restore still loading is abandoned; the GPU session leaves
+   * service at once and is released as soon as the runs already on it end (a failed one is retried on the CPU).
+   * Runs that arrive before the CPU copy is ready wait for it. Not queued behind other moves.
+   */
+  async evacuate(id: string, reason: string, onReleased?: () => void): Promise<Evacuation | null> {
+    const loading = this.loading.get(id);
+    if (loading) loading.abandoned = true;
+    const slot = this.slots.get(id);
+    if (!slot) return null;
+    if (slot.gpuLoad) slot.gpuLoad.abandoned = true;
+    const old = slot.active;
+    if (old?.device !== 'gpu') return null;
+    const started = performance.now();
+    slot.active = slot.standby;
+    slot.standby = null;
+    slot.reason = slot.active ? reason : `${reason} (CPU copy loading)`;
+    slot.movedAtMs = this.deps.clock.now();
+    const ready = this.activeOf(slot).then(() => performance.now() - started);
+    ready.catch(() => undefined); // waiting runs see the failure; the caller sees it below
+    await old.drainAndRelease();
+    onReleased?.();
+    const releasedMs = performance.now() - started;
+    const readyMs = await ready;
+    slot.reason = reason;
+    this.placed({ model: id, from: 'gpu', to: 'cpu', reason, ms: readyMs, releasedMs });
+    return { model: id, releasedMs, readyMs };
+  }
+
+  /** Models being loaded onto the GPU right now (first load or restore): EMERGENCY abandons them too. */
+  gpuLoadsInFlight(): string[] {
+    const restoring = [...this.slots.values()].filter((s) => s.gpuLoad).map((s) => s.spec.id);
+    return [...this.loading.keys(), ...restoring];
+  }
+
+  /** Create a CPU session beside a GPU one, so an offload is a pointer swap. Not queued behind moves. */
+  async prewarmCpuStandby(id: string): Promise<boolean> {
     const slot = this.slot(id);
-    const next = slot.moving.then(async () => {
-      if (slot.active.device !== 'gpu' || slot.standby) return false;
-      slot.standby = (await this.create(slot.spec, 'cpu')).session;
-      return true;
-    });
-    slot.moving = next.catch(() => undefined);
-    return next;
+    if (slot.active?.device !== 'gpu' || slot.standby) return false;
+    await this.ensureCpuCopy(slot);
+    return true;
+  }
+
+  /** How long building this model's CPU copy took last time (null before the first). */
+  cpuBuildMs(id: string): number | null {
+    return this.slots.get(id)?.cpuBuildMs ?? null;
   }
 
   /** Free a standby's RAM once pressure is gone. */
@@ -181,7 +305,7 @@ export class ModelHost {
 
   inFlight(): number {
     let n = 0;
-    for (const s of this.slots.values()) n += s.active.inFlight;
+    for (const s of this.slots.values()) n += s.active?.inFlight ?? 0;
     return n;
   }
 
@@ -190,28 +314,28 @@ export class ModelHost {
     const slot = this.slot(id);
     await slot.moving;
     this.slots.delete(id);
-    await slot.active.drainAndRelease();
+    await Promise.allSettled([slot.cpuBuild, slot.refilling]);
+    await slot.active?.drainAndRelease();
     await slot.standby?.drainAndRelease();
   }
 
+  /** Every session released and every session host stopped: the engine is shutting down. */
   async releaseAll(): Promise<void> {
     await this.idle();
-    for (const slot of this.slots.values()) {
-      await slot.active.drainAndRelease();
-      await slot.standby?.drainAndRelease();
-    }
-    this.slots.clear();
+    for (const id of [...this.slots.keys()]) await this.remove(id);
+    await this.deps.factory.close?.();
   }
 
   private viewOf(s: Slot): ModelView {
     const estimateMiB = s.measuredMiB ?? s.spec.sizeMiB;
+    const device = s.active?.device ?? 'cpu';
     return {
       id: s.spec.id,
       role: s.spec.role,
       prefer: s.spec.prefer,
-      device: s.active.device,
-      ep: s.active.ep,
-      vramMiB: s.active.device === 'gpu' ? estimateMiB : 0,
+      device,
+      ep: s.active?.ep ?? 'cpu',
+      vramMiB: device === 'gpu' ? estimateMiB : 0,
       estimateMiB,
       measured: s.measuredMiB !== null,
       standby: s.standby !== null,
@@ -220,16 +344,65 @@ export class ModelHost {
     };
   }
 
-  private async create(
-    spec: ModelSpec,
-    device: Device,
-  ): Promise<{ session: TrackedSession; measuredMiB: number | null }> {
+  /** The session that serves now; after an evacuation, waits until the CPU copy is in. */
+  private async activeOf(slot: Slot): Promise<TrackedSession> {
+    while (slot.active === null) {
+      slot.refilling ??= this.takeCpuCopy(slot)
+        .then((s) =>
+          slot.active === null ? this.install(slot, s, slot.reason) : this.keepAsStandby(slot, s),
+        )
+        .finally(() => (slot.refilling = null));
+      await slot.refilling;
+    }
+    return slot.active;
+  }
+
+  private ensureCpuCopy(slot: Slot): Promise<void> {
+    if (slot.standby) return Promise.resolve();
+    slot.cpuBuild ??= this.create(slot.spec, 'cpu')
+      .then((c) => {
+        slot.cpuBuildMs = c.ms;
+        this.keepAsStandby(slot, c.session);
+      })
+      .finally(() => (slot.cpuBuild = null));
+    return slot.cpuBuild;
+  }
+
+  private async takeCpuCopy(slot: Slot): Promise<TrackedSession> {
+    while (!slot.standby) await this.ensureCpuCopy(slot);
+    const session = slot.standby;
+    slot.standby = null;
+    return session;
+  }
+
+  private keepAsStandby(slot: Slot, session: TrackedSession): void {
+    if (slot.standby === null && this.slots.get(slot.spec.id) === slot) slot.standby = session;
+    else void session.drainAndRelease();
+  }
+
+  private install(slot: Slot, session: TrackedSession, reason: string): void {
+    slot.active = session;
+    slot.reason = reason;
+    slot.movedAtMs = this.deps.clock.now();
+  }
+
+  private placed(event: PlacementEvent): PlacementEvent {
+    this.deps.onPlacement(event);
+    return event;
+  }
+
+  private async create(spec: ModelSpec, device: Device): Promise<Created> {
+    const started = performance.now();
     const before = device === 'gpu' ? await this.deps.readFreeMiB() : null;
     const handle = await this.deps.factory.create(spec, device);
     const after = before === null ? null : await this.deps.readFreeMiB();
     // Other programs allocate too: a delta that is not positive tells nothing about this model.
     const delta = before !== null && after !== null ? before - after : null;
-    return { session: new TrackedSession(handle), measuredMiB: delta !== null && delta > 0 ? delta : null };
+    return {
+      session: new TrackedSession(handle),
+      measuredMiB: delta !== null && delta > 0 ? delta : null,
+      ms: performance.now() - started,
+    };
   }
 
   private slot(id: string): Slot {
@@ -237,6 +410,12 @@ export class ModelHost {
     if (!slot) throw new Error(`unknown model "${id}"`);
     return slot;
   }
+}
+
+interface Created {
+  session: TrackedSession;
+  measuredMiB: number | null;
+  ms: number;
 }
 
 function firstLine(s: string): string {

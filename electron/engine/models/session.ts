@@ -26,7 +26,16 @@ export interface SessionHandle {
   release(): Promise<void>;
 }
 
-/** Creates sessions. The real one wraps onnxruntime-node; the simulator's takes simulated VRAM. */
+/**
+ * Creates sessions. The real one hosts onnxruntime-node sessions off the engine's thread (sessionHost.ts); the
+ * simulator's takes simulated VRAM around it.
+ */
 export interface SessionFactory {
-  create(model: ModelSpec, device: Device): Promise<SessionHandle>;
+  /**
+   * `lane` names the host a session lives on (default: `device`): the simulator runs its "GPU" sessions on the
+   * CPU, yet they must not share a thread with the model's CPU copy, or building one would stall the other.
+   */
+  create(model: ModelSpec, device: Device, lane?: Device): Promise<SessionHandle>;
+  /** Stop every host (the engine is shutting down); sessions still open are released with them. */
+  close?(): Promise<void>;
 }

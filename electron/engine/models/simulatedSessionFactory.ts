@@ -12,7 +12,8 @@ export function createSimulatedSessionFactory(
 ): SessionFactory {
   return {
     async create(model: ModelSpec, device: Device): Promise<SessionHandle> {
-      const inner = model.path && real ? await real.create(model, 'cpu') : null;
+      // Its own lane per device, as on a real GPU: building the CPU copy must not stall the "GPU" one.
+      const inner = model.path && real ? await real.create(model, 'cpu', device) : null;
       const allocation = device === 'gpu' ? allocateOrRelease(gpu, model, inner) : null;
       let released = false;
       return {
@@ -33,6 +34,9 @@ export function createSimulatedSessionFactory(
           await inner?.release();
         },
       };
+    },
+    close: async () => {
+      await real?.close?.();
     },
   };
 }

@@ -59,6 +59,8 @@ export class SimulatedRig {
       gpuAvailable: true,
       probeKind: 'simulated',
       requestSample: () => clock.setTimeout(() => this.loop.sampleNow(), 0),
+      readProcessMiB: () => Promise.resolve(this.gpu.ourMiB),
+      setSamplingInterval: (ms) => this.loop.setInterval(ms),
       emit,
     });
     this.loop = new SamplingLoop({
@@ -127,7 +129,6 @@ export class SimulatedRig {
       return;
     }
     this.manager.updateSettings(merged.settings);
-    this.loop.setInterval(merged.settings.intervalMs);
   }
 
   /** With a model on the GPU the fault hits its next run; with none, the device reports it itself. */

@@ -14,7 +14,7 @@ import type { AudioSource } from '../../../electron/engine/audio/audioTypes';
 import { SileroVad } from '../../../electron/engine/audio/sileroVad';
 import { readWav } from '../../../electron/engine/audio/wavFile';
 import { runDictation } from '../../../electron/engine/dictation/dictationPipeline';
-import { createOrtSessionFactory } from '../../../electron/engine/models/ortSessionFactory';
+import { createHostedSessionFactory } from '../../../electron/engine/models/sessionHost';
 import { wallClock } from '../../../electron/engine/runtime/clock';
 import { parseScenario } from '../../../electron/engine/simulation/scenario';
 import { SimulatedRig } from '../../../electron/engine/simulation/simulatedRig';
@@ -97,7 +97,7 @@ describe.skipIf(!haveFixtures)(
       const rig = new SimulatedRig(scenario.scenario, {
         clock: wallClock,
         emit: (e) => events.push({ ...e, at: performance.now() }),
-        realFactory: createOrtSessionFactory({ gpuEp: null }),
+        realFactory: createHostedSessionFactory({ gpuEp: null }),
       });
       await rig.start();
       const firstPlacement = events.find((e) => e.type === 'placement');

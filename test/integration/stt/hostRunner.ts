@@ -1,6 +1,6 @@
 /** A real ModelHost over real onnxruntime-node CPU sessions, as the engine runs recognizers. */
 import { ModelHost } from '../../../electron/engine/models/modelHost';
-import { createOrtSessionFactory } from '../../../electron/engine/models/ortSessionFactory';
+import { createHostedSessionFactory } from '../../../electron/engine/models/sessionHost';
 import type { ModelSpec } from '../../../electron/engine/models/session';
 import { wallClock } from '../../../electron/engine/runtime/clock';
 import type { ModelRunner } from '../../../electron/engine/stt/recognizer';
@@ -14,7 +14,7 @@ export interface HostRunner {
 
 export async function hostRunner(models: readonly ModelSpec[]): Promise<HostRunner> {
   const host = new ModelHost({
-    factory: createOrtSessionFactory({ gpuEp: null, cpuThreads: 1 }),
+    factory: createHostedSessionFactory({ gpuEp: null, cpuThreads: 1 }),
     clock: wallClock,
     readFreeMiB: () => Promise.resolve(null),
     onPlacement: () => undefined,

@@ -33,6 +33,7 @@ export const STATUS: EngineStatus = {
   permanentCpu: false,
   pinnedByUser: false,
   restoreBlocker: 'every model that prefers the GPU is already on it',
+  samplingIntervalMs: 2000,
   lastSampleAtMs: 0,
 };
 

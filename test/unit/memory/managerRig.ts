@@ -77,6 +77,8 @@ export class ManagerRig {
       gpuAvailable: opts.gpuAvailable ?? true,
       probeKind: 'simulated',
       requestSample: () => this.clock.setTimeout(() => this.loop.sampleNow(), 0),
+      readProcessMiB: () => Promise.resolve(this.gpu.ourMiB),
+      setSamplingInterval: (ms) => this.loop.setInterval(ms),
       emit,
     });
     this.loop = new SamplingLoop({

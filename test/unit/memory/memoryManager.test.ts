@@ -8,7 +8,8 @@ const OOM = 'CUDA error: out of memory';
 describe('MemoryManager: levels, actions and callbacks', () => {
   /** 8000 MiB GPU, 300 reserved, stt (1500) on the GPU, other programs' memory scripted. */
   async function climbAndRecover() {
-    const r = new ManagerRig();
+    // The reactive rules alone: the trend's early pre-warm has its own tests.
+    const r = new ManagerRig({ settings: { predictivePrewarm: false } });
     r.at(1000, () => (r.gpu.externalMiB = 4800)); // 6600 / 8000 = 82.5%
     r.at(2000, () => (r.gpu.externalMiB = 5500)); // 91.25%
     r.at(3000, () => (r.gpu.externalMiB = 6000)); // 97.5% → offload → 78.75%
@@ -53,8 +54,8 @@ describe('MemoryManager: levels, actions and callbacks', () => {
       'prewarm-standby:CRITICAL@2000',
       'offload:EMERGENCY@3000',
     ]);
-    expect(r.of('action').find((a) => a.name === 'prewarm-standby')?.detail).toBe('1 CPU standby ready');
-    expect(r.of('action').find((a) => a.name === 'offload')?.detail).toBe('moved stt to the CPU');
+    expect(r.of('action').find((a) => a.name === 'prewarm-standby')?.detail).toBe('stt: CPU standby ready');
+    expect(r.of('action').find((a) => a.name === 'offload')?.detail).toBe('released stt from the GPU');
     // The offload swapped to the pre-warmed standby and freed the VRAM.
     expect(r.placements()).toEqual(['new->gpu@0', 'gpu->cpu@3000']);
     expect(r.host.view('stt')).toMatchObject({
@@ -86,7 +87,7 @@ describe('MemoryManager: levels, actions and callbacks', () => {
   });
 
   it('repeats the level actions after the cooldown while the level persists', async () => {
-    const r = new ManagerRig({ settings: { cooldownMs: 1000 } });
+    const r = new ManagerRig({ settings: { cooldownMs: 1000, predictivePrewarm: false } });
     r.at(500, () => (r.gpu.externalMiB = 4800));
     await r.start();
     await r.runTo(3200);
@@ -98,7 +99,7 @@ describe('MemoryManager: levels, actions and callbacks', () => {
   });
 
   it('a throwing callback is reported and does not stop memory protection', async () => {
-    const r = new ManagerRig();
+    const r = new ManagerRig({ settings: { predictivePrewarm: false } });
     const seen: string[] = [];
     r.manager.on('warning', () => {
       throw new Error('listener broke');

@@ -390,8 +390,21 @@ describe('ModelHost: GPU errors', () => {
     expect(factory.violations).toEqual([]);
   });
 
-  it('a non-GPU error propagates unchanged and the model stays where it is', async () => {
+  it('an unrecognised error on a GPU run is retried once on the CPU, is no strike, and the model stays', async () => {
     const factory = new ControlledFactory();
+    factory.mode = 'instant';
+    const { host, gpuErrors, placements } = rig(factory);
+    await host.add(STT, 'gpu', 'x');
+    factory.runError = (s) => (s.device === 'gpu' ? new Error('ENOSPC: no space left on device') : null);
+    await expect(host.run('stt', {})).resolves.toMatchObject({ device: 'cpu', retriedOnCpu: true });
+    expect(gpuErrors).toEqual([]);
+    expect(placements).toHaveLength(1);
+    expect(host.view('stt')).toMatchObject({ device: 'gpu', standby: true });
+  });
+
+  it('an error the CPU copy repeats propagates unchanged, and the model stays where it is', async () => {
+    const factory = new ControlledFactory();
+    factory.mode = 'instant';
     const { host, gpuErrors, placements } = rig(factory);
     await host.add(STT, 'gpu', 'x');
     const bad = new Error('Got invalid dimensions for input: x for the following indices');
@@ -400,7 +413,6 @@ describe('ModelHost: GPU errors', () => {
     expect(gpuErrors).toEqual([]);
     expect(placements).toHaveLength(1);
     expect(host.view('stt').device).toBe('gpu');
-    expect(factory.sessions).toHaveLength(1);
   });
 
   it('a GPU-looking error from a CPU session propagates (there is nowhere to retry)', async () => {
@@ -471,5 +483,109 @@ describe('ModelHost: CPU standby', () => {
     await host.dropStandby('stt');
     expect(host.view('stt').standby).toBe(false);
     expect(factory.live().map((s) => `${s.model}@${s.device}`)).toEqual(['vad@cpu', 'stt@gpu']);
+  });
+});
+
+describe('ModelHost: EMERGENCY evacuation frees the GPU first', () => {
+  it('while the CPU standby is still building: the GPU session goes at once, runs wait for the CPU copy', async () => {
+    const factory = new ControlledFactory();
+    factory.mode = 'instant';
+    const { host, placements } = rig(factory);
+    await host.add(STT, 'gpu', 'x');
+    factory.createGate = deferred();
+    const prewarm = host.prewarmCpuStandby('stt');
+    await flush();
+    const evacuation = track(host.evacuate('stt', 'EMERGENCY'));
+    await flush();
+    expect(session(factory, 0)).toMatchObject({ device: 'gpu', released: true });
+    expect(evacuation.settled()).toBe(false); // the CPU copy is not ready yet
+    const waiting = track(host.run('stt', {}));
+    await flush();
+    expect(waiting.settled()).toBe(false);
+    factory.createGate.resolve(undefined);
+    factory.createGate = null;
+    await prewarm;
+    await flush();
+    expect(waiting.value()).toMatchObject({ device: 'cpu', retriedOnCpu: false });
+    const done = evacuation.value();
+    expect(done?.releasedMs).toBeLessThanOrEqual(done?.readyMs ?? -1);
+    expect(placements.at(-1)).toMatchObject({ from: 'gpu', to: 'cpu', reason: 'EMERGENCY' });
+    expect(factory.createCalls).toEqual(['gpu', 'cpu']); // the standby's build was reused, not started again
+    expect(factory.violations).toEqual([]);
+  });
+
+  it('with a standby ready, the swap is immediate and no run waits', async () => {
+    const factory = new ControlledFactory();
+    factory.mode = 'instant';
+    const { host } = rig(factory);
+    await host.add(STT, 'gpu', 'x');
+    await host.prewarmCpuStandby('stt');
+    const evacuation = host.evacuate('stt', 'EMERGENCY');
+    expect((await host.run('stt', {})).device).toBe('cpu');
+    await evacuation;
+    expect(factory.live().map((s) => s.device)).toEqual(['cpu']);
+  });
+
+  it('waits for a GPU run already in flight before releasing, and nothing runs on the released session', async () => {
+    const factory = new ControlledFactory();
+    const { host } = rig(factory);
+    await host.add(STT, 'gpu', 'x');
+    await host.prewarmCpuStandby('stt');
+    const inFlight = track(host.run('stt', {}));
+    await flush();
+    const evacuation = track(host.evacuate('stt', 'EMERGENCY'));
+    await flush();
+    expect(session(factory, 0).released).toBe(false);
+    factory.resolveRuns(session(factory, 0));
+    await flush();
+    expect(session(factory, 0).released).toBe(true);
+    expect(inFlight.value()).toMatchObject({ device: 'gpu' });
+    expect(evacuation.settled()).toBe(true);
+    expect(factory.violations).toEqual([]);
+  });
+
+  it('abandons a restore still loading: its half-built GPU session is released and the CPU copy keeps serving', async () => {
+    const factory = new ControlledFactory();
+    factory.mode = 'instant';
+    const { host, placements } = rig(factory);
+    await host.add(STT, 'cpu', 'x');
+    factory.createGate = deferred();
+    const restore = host.move('stt', 'gpu', 'memory recovered');
+    await flush();
+    expect(host.gpuLoadsInFlight()).toEqual(['stt']);
+    await host.evacuate('stt', 'EMERGENCY');
+    factory.createGate.resolve(undefined);
+    factory.createGate = null;
+    await expect(restore).resolves.toBeNull();
+    expect(session(factory, 1)).toMatchObject({ device: 'gpu', released: true });
+    expect(host.view('stt').device).toBe('cpu');
+    expect((await host.run('stt', {})).device).toBe('cpu');
+    expect(placements.map((p) => p.to)).toEqual(['cpu']);
+  });
+
+  it('abandons a first load onto the GPU (a model switch) and loads the model on the CPU instead', async () => {
+    const factory = new ControlledFactory();
+    factory.mode = 'instant';
+    const { host, placements } = rig(factory);
+    factory.createGate = deferred();
+    const adding = host.add(STT, 'gpu', 'prefers the GPU');
+    await flush();
+    await host.evacuate('stt', 'EMERGENCY');
+    factory.createGate.resolve(undefined);
+    factory.createGate = null;
+    await adding;
+    expect(host.view('stt').device).toBe('cpu');
+    expect(factory.live().map((s) => s.device)).toEqual(['cpu']);
+    expect(placements.at(-1)).toMatchObject({ from: null, to: 'cpu' });
+  });
+
+  it('on the simulated GPU the VRAM is back before the CPU copy is ready', async () => {
+    const { host, gpu } = simulated();
+    await host.add(STT, 'gpu', 'x');
+    expect(gpu.freeMiB).toBe(8000 - 300 - 1500);
+    const evacuation = host.evacuate('stt', 'EMERGENCY');
+    await flush(1);
+    expect(gpu.freeMiB).toBe(8000 - 300);
+    await evacuation;
   });
 });

@@ -251,3 +251,18 @@ describe('SamplingLoop: a failing probe', () => {
     loop.stop();
   });
 });
+
+describe('SamplingLoop: changing the interval', () => {
+  it('counts a new interval from the last reading: slower never bursts, faster takes effect at once', async () => {
+    const r = loopRig(100);
+    r.loop.start();
+    await r.clock.runTo(250);
+    r.loop.setInterval(1000);
+    r.loop.setInterval(1000);
+    await r.clock.runTo(1300);
+    expect(r.samples).toEqual([0, 100, 200, 1200]);
+    r.loop.setInterval(50);
+    await r.clock.runTo(1400);
+    expect(r.samples).toEqual([0, 100, 200, 1200, 1300, 1350, 1400]);
+  });
+});

@@ -41,6 +41,8 @@ describe('DEFAULT_SETTINGS', () => {
         headroomMiB: 256,
         gpu: '',
         devicePreference: 'auto',
+        adaptiveSampling: { enabled: true, fastestMs: 250, nearMargin: 0.03 },
+        predictivePrewarm: true,
       },
       speech: {
         model: '',

@@ -56,6 +56,7 @@ describe('event log', () => {
       type: 'action',
       name: 'offload',
       level: 'EMERGENCY',
+      freedMiB: null,
       ms: 312.5,
       detail: 'moved stt to the CPU',
     });

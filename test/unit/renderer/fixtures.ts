@@ -28,6 +28,7 @@ export function status(over: Partial<EngineStatus> = {}): EngineStatus {
     pinnedByUser: false,
     restoreBlocker: 'every model that prefers the GPU is already on it',
     lastSampleAtMs: 1000,
+    samplingIntervalMs: 2000,
     ...over,
   };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { EngineStatus } from '../../../../shared/engineEvents';
-import { createOrtSessionFactory } from '../../models/ortSessionFactory';
+import { createHostedSessionFactory } from '../../models/sessionHost';
 import type { Feeds } from '../../models/session';
 import { parseScenario, type ScenarioModel } from '../../simulation/scenario';
 import { scenarioFeeds, ScenarioModelError } from '../../simulation/scenarioFeeds';
@@ -24,7 +24,7 @@ export async function simulateCommand({ values, positionals }: ParsedArgs): Prom
   await runScenario(scenario.scenario, {
     emit: out,
     realtime: values['realtime'] === true,
-    realFactory: needsOrt ? createOrtSessionFactory({ gpuEp: null }) : null,
+    realFactory: needsOrt ? createHostedSessionFactory({ gpuEp: null }) : null,
     feedsFor: (id) => feeds.get(id) ?? {},
   });
   return 0;

@@ -28,6 +28,7 @@ export async function statusCommand({ values }: ParsedArgs): Promise<number> {
       pinnedByUser: false,
       restoreBlocker: null,
       lastSampleAtMs: sample?.atMs ?? null,
+      samplingIntervalMs: settings.memory.intervalMs,
     };
     if (values['json'] === true) process.stdout.write(`${JSON.stringify({ status, sample })}\n`);
     else process.stdout.write(`${formatStatusReport(status)}\n`);

@@ -4,7 +4,7 @@ import { SileroVad } from '../../audio/sileroVad';
 import { segmentStream } from '../../audio/vadSegmenter';
 import { probeExecutionProviders } from '../../models/executionProviders';
 import { ModelHost } from '../../models/modelHost';
-import { createOrtSessionFactory } from '../../models/ortSessionFactory';
+import { createHostedSessionFactory } from '../../models/sessionHost';
 import type { Device } from '../../models/session';
 import { wallClock } from '../../runtime/clock';
 import { userDataDir } from '../../runtime/userDataDir';
@@ -36,7 +36,7 @@ export async function transcribeCommand({ values, positionals }: ParsedArgs): Pr
   if (device === 'gpu' && gpuEp === null)
     throw new UsageError('--device gpu: no GPU execution provider works here');
   const host = new ModelHost({
-    factory: createOrtSessionFactory({ gpuEp }),
+    factory: createHostedSessionFactory({ gpuEp }),
     clock: wallClock,
     readFreeMiB: () => Promise.resolve(null),
     onPlacement: () => undefined,

@@ -1,17 +1,11 @@
 /**
- * Messages between the engine and a session worker (sessionWorker.ts): one worker thread owns one ONNX Runtime
- * session. Tensors cross as their type, dims and typed array (structured clone; output buffers are transferred).
+ * Messages between the engine and a session host (sessionHostWorker.ts): one long-lived worker thread that owns
+ * every ONNX Runtime session of one lane (a model on one device). Tensors cross as their type, dims and typed
+ * array (structured clone; output buffers are transferred).
  */
 import * as ort from 'onnxruntime-node';
 import type { GpuEp } from './executionProviders';
 import type { Feeds, Outputs } from './session';
-
-export interface SessionWorkerData {
-  modelId: string;
-  path: string;
-  ep: GpuEp | 'cpu';
-  cpuThreads: number | null;
-}
 
 export interface WireTensor {
   type: ort.Tensor.Type;
@@ -20,14 +14,26 @@ export interface WireTensor {
 }
 export type WireTensors = Record<string, WireTensor>;
 
-export type ToSessionWorker = { type: 'run'; id: number; feeds: WireTensors } | { type: 'release' };
+export interface CreateRequest {
+  type: 'create';
+  sid: number;
+  modelId: string;
+  path: string;
+  ep: GpuEp | 'cpu';
+  cpuThreads: number | null;
+}
 
-export type FromSessionWorker =
-  | { type: 'ready' }
-  | { type: 'create-failed'; message: string }
-  | { type: 'result'; id: number; outputs: WireTensors }
-  | { type: 'run-failed'; id: number; message: string }
-  | { type: 'released' };
+export type ToSessionHost =
+  | CreateRequest
+  | { type: 'run'; sid: number; id: number; feeds: WireTensors }
+  | { type: 'release'; sid: number };
+
+export type FromSessionHost =
+  | { type: 'created'; sid: number }
+  | { type: 'create-failed'; sid: number; message: string }
+  | { type: 'result'; sid: number; id: number; outputs: WireTensors }
+  | { type: 'run-failed'; sid: number; id: number; message: string }
+  | { type: 'released'; sid: number };
 
 export function toWire(tensors: Feeds | Outputs): WireTensors {
   const wire: WireTensors = {};
