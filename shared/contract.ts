@@ -125,6 +125,15 @@ export const methods = {
     params: z.strictObject({ id: modelId }),
     result: z.object({ cancelled: z.boolean() }),
   },
+  /**
+   * Main's word that the user confirmed, in main's own dialog, installing this model without confirmed
+   * checksums: a window's next `models.pull` of it with allowUnverified is then accepted (once, for a short
+   * while). Trusted clients only (see shared/capabilities.ts).
+   */
+  'models.consent': {
+    params: z.strictObject({ id: modelId }),
+    result: z.object({ id: z.string(), validForMs: z.number() }),
+  },
   /** What `doctor` and the UI show about the engine's start: settings problems, probes, providers. */
   info: {
     params: empty,
@@ -164,7 +173,8 @@ export const METHOD_NAMES = Object.keys(methods) as Method[];
 const version = z.literal(PROTOCOL_VERSION, { error: `protocol version must be ${PROTOCOL_VERSION}` });
 const id = z.number().int().nonnegative();
 
-export const errorCodes = ['bad-message', 'bad-params', 'unknown-method', 'failed'] as const;
+/** `forbidden`: a valid request this client may not make (shared/capabilities.ts). */
+export const errorCodes = ['bad-message', 'bad-params', 'unknown-method', 'forbidden', 'failed'] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
 const requestEnvelope = z.strictObject({

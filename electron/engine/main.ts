@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Engine } from './engine';
 import type { ProbeChoice } from './memory/probes/openProbe';
-import type { Port } from '../../shared/port';
 import { processLink } from './rpc/processPort';
 import { sendEvent, serveEngine } from './rpc/engineServer';
+import { WindowPorts } from './rpc/windowPorts';
 import { EngineLog } from './runtime/engineLog';
 import { userDataDir, userDataPaths } from './runtime/userDataDir';
 import { parseScenario, type Scenario } from './simulation/scenario';
@@ -21,8 +21,8 @@ async function startEngineProcess(): Promise<void> {
     throw new Error('the engine must be started by a parent process (utilityProcess or child_process)');
   }
   const { port } = link;
-  // Every window gets its own port from main; events go to all of them.
-  const windows = new Set<Port>();
+  // Every window gets its own port from main; events go to all of them. Created once the engine exists.
+  let windows: WindowPorts | null = null;
   const { values } = parseArgs({
     options: {
       scenario: { type: 'string' },
@@ -52,19 +52,15 @@ async function startEngineProcess(): Promise<void> {
     emit: (event) => {
       log.write(event);
       sendEvent(port, event);
-      for (const w of windows) sendEvent(w, event);
+      windows?.broadcast(event);
     },
   });
   started = engine;
-  serveEngine(port, engine);
-  link.onAttach(({ port: windowPort, onClose }) => {
-    windows.add(windowPort);
-    const served = serveEngine(windowPort, engine);
-    onClose(() => {
-      windows.delete(windowPort);
-      served.stop();
-    });
-  });
+  serveEngine(port, engine, { client: 'trusted' });
+  const ports = new WindowPorts(engine);
+  windows = ports;
+  link.onAttach((attached) => ports.attach(attached));
+  link.onDetach((client) => ports.detach(client));
   port.post({ v: 1, kind: 'event', event: { type: 'report', text: engine.report() } });
 }
 

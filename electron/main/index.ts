@@ -133,6 +133,7 @@ async function main(): Promise<void> {
       engine.child.postMessage(message, [port]);
       return true;
     },
+    detachFromEngine: (message) => supervisor.process?.child.postMessage(message),
   });
   supervisor.onLive(() => broker.engineLive());
   windows.onClosed((id) => broker.forget(id));

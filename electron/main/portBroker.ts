@@ -24,10 +24,21 @@ export interface AttachPortMessage {
   client: string;
 }
 
+/** Sent when a window closed: the engine closes and forgets that window's port. */
+export interface DetachPortMessage {
+  kind: 'detach-port';
+  client: string;
+}
+
 export interface BrokerDeps<P extends ClosablePort> {
   createChannel(): { port1: P; port2: P };
-  /** Transfer `port` to the live engine; false when there is none (it is starting or restarting). */
+  /**
+   * Transfer `port` to the live engine; false when there is none (it is starting or restarting). The engine
+   * keeps one port per client name: a window's new port closes its previous one.
+   */
   sendToEngine(message: AttachPortMessage, port: P): boolean;
+  /** Tell the live engine, if any, that a window is gone. */
+  detachFromEngine(message: DetachPortMessage): void;
 }
 
 export type BrokerResult = 'sent' | 'waiting-for-engine' | 'window-gone';
@@ -50,9 +61,10 @@ export class PortBroker<P extends ClosablePort> {
     for (const w of [...this.windows.values()]) this.connect(w);
   }
 
-  /** A window closed: nothing more is sent to it. */
+  /** A window closed: nothing more is sent to it, and the engine closes its port. */
   forget(windowId: number): void {
     this.windows.delete(windowId);
+    this.deps.detachFromEngine({ kind: 'detach-port', client: clientName(windowId) });
   }
 
   /** Ports handed out so far (diagnostics and tests). */
@@ -66,7 +78,7 @@ export class PortBroker<P extends ClosablePort> {
       return 'window-gone';
     }
     const { port1, port2 } = this.deps.createChannel();
-    if (!this.deps.sendToEngine({ kind: 'attach-port', client: `window:${window.id}` }, port1)) {
+    if (!this.deps.sendToEngine({ kind: 'attach-port', client: clientName(window.id) }, port1)) {
       // No engine now: drop this channel; the window is remembered and served by engineLive().
       port1.close();
       port2.close();
@@ -76,4 +88,9 @@ export class PortBroker<P extends ClosablePort> {
     this.brokered++;
     return 'sent';
   }
+}
+
+/** The engine's name for a window's port: one live port per name. */
+function clientName(windowId: number): string {
+  return `window:${windowId}`;
 }

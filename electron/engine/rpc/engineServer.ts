@@ -7,9 +7,11 @@ import {
   type Method,
   type ParamsOf,
 } from '../../../shared/contract';
+import { refusal, type ClientKind } from '../../../shared/capabilities';
 import type { EngineEvent } from '../../../shared/engineEvents';
 import type { Port } from '../../../shared/port';
 import { SettingsRejected, type Engine } from '../engine';
+import { ConsentBook } from './consentBook';
 import { monitorProcessHealth, processHealth } from './processHealth';
 
 export interface ServerStats {
@@ -48,6 +50,10 @@ const handlers: Record<Method, Handler> = {
     return e.library.pull(id, allowUnverified === true);
   },
   'models.cancel': (e, p) => ({ cancelled: e.library.cancel((p as ParamsOf<'models.cancel'>).id) }),
+  'models.consent': (e, p) => {
+    const { id } = p as ParamsOf<'models.consent'>;
+    return { id, validForMs: consentsOf(e).grant(id) };
+  },
   info: (e) => ({
     settingsFile: e.settingsFile,
     settingsProblem: e.settingsProblem,
@@ -57,15 +63,21 @@ const handlers: Record<Method, Handler> = {
   }),
 };
 
+export interface ServeOptions {
+  /** What the client on this port may ask for (default trusted: the parent link). */
+  client?: ClientKind;
+  stats?: ServerStats;
+}
+
 /**
- * Serves the contract on a port: validates every request on receipt, answers each with a result or
- * an error, and drops what cannot be answered with a protocol-error event. Nothing thrown escapes.
+ * Serves the contract on a port: validates every request on receipt, checks it against what this port's
+ * client may do (shared/capabilities.ts), answers each with a result or an error, and drops what cannot be
+ * answered with a protocol-error event. Nothing thrown escapes.
  */
-export function serveEngine(
-  port: Port,
-  engine: Engine,
-  stats: ServerStats = { requests: 0, errors: 0, dropped: 0 },
-) {
+export function serveEngine(port: Port, engine: Engine, opts: ServeOptions = {}) {
+  const stats = opts.stats ?? { requests: 0, errors: 0, dropped: 0 };
+  const client = opts.client ?? 'trusted';
+  const ctx = { takeUnverifiedConsent: (id: string) => consentsOf(engine).take(id) };
   const reply = (
     id: number,
     body: { ok: true; result: unknown } | { ok: false; error: { code: ErrorCode; message: string } },
@@ -106,6 +118,11 @@ export function serveEngine(
       fail(m.id, 'bad-params', `${m.method}: ${params.error}`);
       return;
     }
+    const refused = refusal(client, m.method, params.value, ctx);
+    if (refused !== null) {
+      fail(m.id, 'forbidden', `${m.method}: ${refused}`);
+      return;
+    }
     void run(handlers[m.method], engine, params.value).then(
       (result) => reply(m.id, { ok: true, result }),
       (error: unknown) =>
@@ -133,6 +150,14 @@ function inTurn<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
     next.catch(() => undefined),
   );
   return next;
+}
+
+/** Consents main gave for windows, per engine (every port of one engine shares them). */
+const consents = new WeakMap<Engine, ConsentBook>();
+function consentsOf(engine: Engine): ConsentBook {
+  let book = consents.get(engine);
+  if (!book) consents.set(engine, (book = new ConsentBook()));
+  return book;
 }
 
 /** Handlers may be sync or async, and may throw: both become one promise. */

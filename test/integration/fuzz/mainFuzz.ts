@@ -70,6 +70,7 @@ export function fuzzPortRequests(rng: Prng, inputs: number): TargetReport {
   const broker = new PortBroker<FakePort>({
     createChannel: () => ({ port1: new FakePort(), port2: new FakePort() }),
     sendToEngine: () => engineLive,
+    detachFromEngine: () => undefined,
   });
   const contents = [{ webContents: 1 }, { webContents: 2 }];
   const destroyed = [false, false];

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PortBroker, type AttachPortMessage, type BrokerWindow } from '../../../electron/main/portBroker';
+import {
+  PortBroker,
+  type AttachPortMessage,
+  type BrokerWindow,
+  type DetachPortMessage,
+} from '../../../electron/main/portBroker';
 
 class FakePort {
   closed = false;
@@ -13,6 +18,7 @@ function rig() {
   let n = 0;
   let engineLive = false;
   const toEngine: { message: AttachPortMessage; port: FakePort }[] = [];
+  const detached: DetachPortMessage[] = [];
   const broker = new PortBroker<FakePort>({
     createChannel: () => {
       n++;
@@ -23,6 +29,7 @@ function rig() {
       toEngine.push({ message, port });
       return true;
     },
+    detachFromEngine: (message) => detached.push(message),
   });
   const window = (id: number) => {
     const received: FakePort[] = [];
@@ -35,7 +42,7 @@ function rig() {
     };
     return w;
   };
-  return { broker, toEngine, window, setLive: (v: boolean) => (engineLive = v) };
+  return { broker, toEngine, detached, window, setLive: (v: boolean) => (engineLive = v) };
 }
 
 describe('PortBroker', () => {
@@ -80,8 +87,8 @@ describe('PortBroker', () => {
     expect(broker.count).toBe(4);
   });
 
-  it('closed or destroyed windows get nothing more', () => {
-    const { broker, window, setLive } = rig();
+  it('closed or destroyed windows get nothing more, and the engine is told to close a closed window’s port', () => {
+    const { broker, window, setLive, detached } = rig();
     setLive(true);
     const a = window(1);
     const b = window(2);
@@ -93,5 +100,6 @@ describe('PortBroker', () => {
     expect(a.received).toHaveLength(1);
     expect(b.received).toHaveLength(1);
     expect(broker.request(b)).toBe('window-gone');
+    expect(detached).toEqual([{ kind: 'detach-port', client: 'window:1' }]);
   });
 });

@@ -1,0 +1,65 @@
+import type { Method, ParamsOf } from './contract';
+
+/**
+ * Who is on the other end of an engine port, and so what it may ask for.
+ *
+ * - `trusted`: the engine's parent link — main's own client (tray, menu, hotkey), the CLI (in-process),
+ *   tests, and the browser harness's own client. They may use every method and parameter.
+ * - `window`: a port main brokered for one window (`attach-port`). A renderer runs web content; if it were
+ *   ever compromised it must not be able to read files, or install a model whose bytes nobody vouched
+ *   for, through the engine. It may drive dictation from pushed audio or the microphone, read status,
+ *   history and settings, change settings, and install verified models.
+ */
+export type ClientKind = 'trusted' | 'window';
+
+/** What the engine knows when it judges a request (consents main recorded). */
+export interface CapabilityContext {
+  /** Main confirmed, in its own dialog, installing this model without confirmed checksums (one use). */
+  takeUnverifiedConsent(id: string): boolean;
+}
+
+/** `allowed`, `trusted-only`, or a check of the params returning why it is refused (null: allowed). */
+type WindowRule<M extends Method> =
+  'allowed' | 'trusted-only' | ((params: ParamsOf<M>, ctx: CapabilityContext) => string | null);
+
+const NO_PATHS = 'a window cannot name file paths: dictation from a file is for the command line and tests';
+
+/**
+ * The capability table for windows. A mapped type over every method: a new method does not compile until
+ * someone decides what a window may do with it.
+ */
+export const WINDOW_RULES: { [M in Method]: WindowRule<M> } = {
+  ping: 'allowed',
+  status: 'allowed',
+  restore: 'allowed',
+  offload: 'allowed',
+  'settings.get': 'allowed',
+  'settings.set': 'allowed',
+  report: 'allowed',
+  'dictation.start': (p) => (p.source === 'file' || p.path !== undefined ? NO_PATHS : null),
+  'dictation.stop': 'allowed',
+  'audio.push': 'allowed',
+  'history.list': 'allowed',
+  'models.list': 'allowed',
+  'models.pull': (p, ctx) =>
+    p.allowUnverified === true && !ctx.takeUnverifiedConsent(p.id)
+      ? `installing ${p.id} without confirmed checksums needs the user's confirmation in the app's own dialog`
+      : null,
+  'models.cancel': 'allowed',
+  'models.consent': 'trusted-only',
+  info: 'allowed',
+};
+
+/** Why `client` may not make this request, or null when it may. */
+export function refusal<M extends Method>(
+  client: ClientKind,
+  method: M,
+  params: ParamsOf<M>,
+  ctx: CapabilityContext,
+): string | null {
+  if (client === 'trusted') return null;
+  const rule: WindowRule<M> = WINDOW_RULES[method];
+  if (rule === 'allowed') return null;
+  if (rule === 'trusted-only') return `${method} is not available to a window`;
+  return rule(params, ctx);
+}
