@@ -4,7 +4,16 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeMachine, type MachineInfo } from './machine';
 
-export const BENCH_NAMES = ['probe', 'monitor', 'latency', 'offload', 'speech', 'renderer', 'churn'] as const;
+export const BENCH_NAMES = [
+  'probe',
+  'monitor',
+  'latency',
+  'offload',
+  'speech',
+  'renderer',
+  'churn',
+  'stalls',
+] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchResult {

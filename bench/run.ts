@@ -1,4 +1,4 @@
-// `npm run bench -- probe|monitor|latency|offload|speech|renderer|churn|all [--quick]`: runs the benchmarks, writes
+// `npm run bench -- probe|monitor|latency|offload|speech|renderer|churn|stalls|all [--quick]`: runs the benchmarks, writes
 // bench/results/<name>.json and .md plus bench/results/README.md, and prints the tables.
 import { fileURLToPath } from 'node:url';
 import { benchDetectionLatency } from './detectionLatency';
@@ -9,6 +9,7 @@ import { benchProbeCost } from './probeCost';
 import { benchRenderer } from './renderer';
 import { benchSessionChurn } from './sessionChurn';
 import { benchSpeech } from './speech';
+import { benchStalls } from './stalls';
 import {
   BENCH_NAMES,
   RESULTS_DIR,
@@ -19,7 +20,8 @@ import {
   type BenchResult,
 } from './report';
 
-const USAGE = 'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|churn|all] [--quick]';
+const USAGE =
+  'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|churn|stalls|all] [--quick]';
 
 function parse(argv: string[]): { names: BenchName[]; quick: boolean } {
   let quick = false;
@@ -65,7 +67,9 @@ async function main(): Promise<number> {
                   ? await benchRenderer(args.quick)
                   : name === 'churn'
                     ? await benchSessionChurn(args.quick)
-                    : await benchSpeech(args.quick);
+                    : name === 'stalls'
+                      ? await benchStalls(args.quick)
+                      : await benchSpeech(args.quick);
       await writeResult(dir, result);
       done.push(result);
       process.stderr.write(`bench: ${name} done in ${result.seconds.toFixed(1)} s\n`);

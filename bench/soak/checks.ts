@@ -63,22 +63,24 @@ export interface RssSample {
 }
 
 export interface RssGrowth {
+  /** Where the judged part starts: the first third of the run is warm-up (allocator, arenas, JIT). */
   warmupS: number;
   baselineMiB: number;
   finalMiB: number;
+  /** Final over baseline, minus one, within the judged part. */
   growth: number;
   maxMiB: number;
-  /** Least-squares slope after warm-up, MiB per hour. */
+  /** Least-squares slope over the last two thirds of the run, MiB per hour: what a leak shows as. */
   slopeMiBPerHour: number;
 }
 
 /**
- * Growth after warm-up: warm-up is the first 20 % of the run or 60 s, whichever is shorter. The baseline is the
- * median of the first tenth of the samples after warm-up, the final figure the median of the last tenth
- * (medians: a garbage collection in flight is not growth).
+ * RSS over the last two thirds of the run: a leak is a slope, while warm-up (RSS that rises and then stays flat)
+ * is not. Baseline and final are the medians of the first and last tenth of those samples (a garbage collection
+ * in flight is not growth).
  */
 export function rssGrowth(samples: readonly RssSample[], runS: number): RssGrowth {
-  const warmupS = Math.min(runS * 0.2, 60);
+  const warmupS = runS / 3;
   const after = samples.filter((s) => s.atS >= warmupS);
   if (after.length < 4) throw new Error(`too few RSS samples after warm-up (${after.length})`);
   const tenth = Math.max(2, Math.floor(after.length / 10));
@@ -92,6 +94,19 @@ export function rssGrowth(samples: readonly RssSample[], runS: number): RssGrowt
     maxMiB: Math.max(...samples.map((s) => s.rssMiB)),
     slopeMiBPerHour: slope(after) * 3600,
   };
+}
+
+/** One sample per `everyS` (the median of each bucket): the kept series stays small. */
+export function downsample(samples: readonly RssSample[], everyS: number): RssSample[] {
+  const buckets = new Map<number, RssSample[]>();
+  for (const s of samples) {
+    const key = Math.floor(s.atS / everyS);
+    buckets.set(key, [...(buckets.get(key) ?? []), s]);
+  }
+  return [...buckets.entries()].map(([key, bucket]) => ({
+    atS: key * everyS,
+    rssMiB: median(bucket.map((b) => b.rssMiB)),
+  }));
 }
 
 function median(values: number[]): number {

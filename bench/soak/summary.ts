@@ -92,9 +92,9 @@ export function renderSoak(r: SoakResult): string {
       ],
     ),
     '',
-    `RSS is VmRSS of the engine process from /proc, every ${r.params.rssEveryMs / 1000} s; warm-up is the first` +
-      ` ${fmt(r.rss.warmupS)} s (20 % of the run or 60 s, whichever is shorter), baseline and final are the medians of` +
-      ' the first and last tenth of the samples after it. Event-loop lag is measured inside the engine' +
+    `RSS is VmRSS of the engine process from /proc, every ${r.params.rssEveryMs / 1000} s (kept one per 10 s); the` +
+      ` first ${fmt(r.rss.warmupS)} s (a third of the run) are warm-up, the slope is fitted to the last two thirds, and` +
+      ' baseline and final are the medians of their first and last tenth. Event-loop lag is measured inside the engine' +
       ' (perf_hooks.monitorEventLoopDelay, 10 ms resolution, over the whole process life, start-up included) and' +
       ' read through `info.runtime`. A transition is due when its phase began at least' +
       ` ${r.params.settleMs / 1000} s before the end; later ones may or may not have arrived.`,

@@ -76,6 +76,8 @@ interface Slot {
 
 interface LoadToken {
   abandoned: boolean;
+  /** Called when EMERGENCY abandons the load, so a first load can start its CPU copy at once. */
+  onAbandon?: () => void;
 }
 
 /** What an EMERGENCY evacuation took: until the GPU session was released, and until the CPU copy served. */
@@ -106,14 +108,13 @@ export class ModelHost {
     this.loading.set(spec.id, token);
     let created: Created;
     try {
-      // A GPU load that EMERGENCY abandoned goes (failed or not) and the model loads on the CPU instead.
-      const first = await this.create(spec, device).catch((error: unknown) => {
-        if (token.abandoned) return null;
-        throw error;
-      });
+      const load = this.create(spec, device);
+      const abandoned = new Promise<null>((resolve) => (token.onAbandon = () => resolve(null)));
+      const first = await Promise.race([load, abandoned]);
       if (first && !token.abandoned) created = first;
       else {
-        await first?.session.drainAndRelease();
+        // EMERGENCY abandoned this GPU load: the CPU copy starts now, and the GPU session goes once ORT returns it.
+        load.then((c) => c.session.drainAndRelease(), () => undefined).catch(() => undefined);
         reason = 'EMERGENCY while loading: GPU load abandoned';
         device = 'cpu';
         created = await this.create(spec, 'cpu');
@@ -237,7 +238,10 @@ export class ModelHost {
    */
   async evacuate(id: string, reason: string, onReleased?: () => void): Promise<Evacuation | null> {
     const loading = this.loading.get(id);
-    if (loading) loading.abandoned = true;
+    if (loading) {
+      loading.abandoned = true;
+      loading.onAbandon?.();
+    }
     const slot = this.slots.get(id);
     if (!slot) return null;
     if (slot.gpuLoad) slot.gpuLoad.abandoned = true;

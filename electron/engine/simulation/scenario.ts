@@ -31,7 +31,9 @@ const stepSchema = z.strictObject({
   externalMiB: z.number().min(0, { error: 'step externalMiB must be 0 or more' }).optional(),
   gpuError: z.string().min(1).optional(),
   command: z
-    .enum(['restore', 'offload'], { error: 'step command must be "restore" or "offload"' })
+    .enum(['restore', 'offload', 'switch'], {
+      error: 'step command must be "restore", "offload" or "switch"',
+    })
     .optional(),
   /** true: the next 3 readings fail (a driver hiccup); a number: that many; false: readings work again. */
   probeFailure: z.union([z.boolean(), z.number().int().min(0)]).optional(),

@@ -103,7 +103,27 @@ export class SimulatedRig {
     await this.host.releaseAll();
   }
 
+  /**
+   * A model switch, as the app makes one: each model is taken out and loaded again where the manager places it.
+   * The app refuses a switch while dictating, so no request goes to a model while it is out.
+   */
+  private switchModels(): void {
+    for (const m of this.scenario.models) {
+      void this.manager
+        .unload(m.id)
+        .then(() => this.manager.load(m))
+        .catch((error: unknown) =>
+          this.opts.emit({
+            type: 'failure',
+            during: `switching model ${m.id}`,
+            message: error instanceof Error ? error.message : String(error),
+          }),
+        );
+    }
+  }
+
   private sendRequest(id: string): void {
+    if (!this.host.has(id)) return; // out for a model switch
     this.host.run(id, this.opts.feedsFor?.(id) ?? {}).then(
       (r) => {
         this.requests.served++;
@@ -120,6 +140,7 @@ export class SimulatedRig {
     if (step.gpuError !== undefined) this.injectGpuError(step.gpuError);
     if (step.command === 'restore') void this.manager.restore();
     if (step.command === 'offload') void this.manager.offload();
+    if (step.command === 'switch') this.switchModels();
   }
 
   private applySettings(patch: Record<string, unknown>): void {

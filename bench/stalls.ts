@@ -1,0 +1,239 @@
+// (h) Stalls: does the engine's thread stop while models move? `simulate --json --realtime --samples` runs the
+// engine's code (MemoryManager, ModelHost, session hosting) against a simulated GPU with an 800 MB dense model as
+// `stt`, 100 ms sampling, and requests every 100 ms, through load → WARNING → CRITICAL → EMERGENCY (300 ms later)
+// → NORMAL → restore → model switch. The same scenario runs on the code before session hosts (a git worktree of
+// BEFORE_REV) and on this checkout, one after the other. Event-loop delay is measured inside the process under test
+// by a preloaded probe (stalls/loopProbe.mjs); gaps and EMERGENCY → release times from each stdout line's arrival.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../build/app/bundle';
+import { writeDenseModel } from '../test/fixtures/denseModel';
+import { machineInfo } from './machine';
+import { table, type BenchResult } from './report';
+import { CASES, stallScenario, type StallCase } from './stalls/scenario';
+
+/** The last commit with in-process sessions and the queued EMERGENCY offload. */
+const BEFORE_REV = '5e463ec^';
+const PROBE = fileURLToPath(new URL('./stalls/loopProbe.mjs', import.meta.url));
+const MiB = 1024 * 1024;
+
+interface Line {
+  atMs: number;
+  event: { type: string; [key: string]: unknown };
+}
+
+interface RunFigures {
+  label: string;
+  loop: { p50: number; p99: number; max: number; count: number };
+  sampleGapMaxMs: number;
+  sampleGapP99Ms: number;
+  gapsOver250: number;
+  samples: number;
+  releaseMs: Record<StallCase, number[]>;
+  requests: { served: number; retriedOnCpu: number; lost: number } | null;
+  moveMs: { toCpu: number[]; toGpu: number[] };
+}
+
+async function runOnce(
+  tree: string,
+  label: string,
+  scenarioFile: string,
+  outDir: string,
+): Promise<Line[] & { loop?: RunFigures['loop'] }> {
+  const loopFile = path.join(outDir, `${label}-loop.json`);
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      PROBE,
+      '--import',
+      'tsx',
+      path.join(tree, 'electron/engine/cli/main.ts'),
+      'simulate',
+      scenarioFile,
+      '--json',
+      '--realtime',
+      '--samples',
+    ],
+    {
+      cwd: tree,
+      env: { ...process.env, SWICTATION_LOOP_PROBE_OUT: loopFile, SWICTATION_HOME: outDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines: Line[] = [];
+  let reset = false;
+  const started = performance.now();
+  for await (const text of createInterface({ input: child.stdout })) {
+    const event = JSON.parse(text) as Line['event'];
+    lines.push({ atMs: performance.now() - started, event });
+    if (!reset && event.type === 'sample') {
+      reset = true;
+      child.kill('SIGUSR2'); // the probe counts from here: module loading is not a stall of the run
+    }
+  }
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`${label}: simulate exited with ${code}`);
+  const loop = JSON.parse(await readFile(loopFile, 'utf8')) as RunFigures['loop'];
+  return Object.assign(lines, { loop });
+}
+
+function figures(
+  label: string,
+  lines: Line[] & { loop?: RunFigures['loop'] },
+  emergencies: { atMs: number; case: StallCase }[],
+): RunFigures {
+  const samples = lines.filter((l) => l.event.type === 'sample').map((l) => l.atMs);
+  const gaps = samples
+    .slice(1)
+    .map((t, i) => t - (samples[i] ?? t))
+    .sort((a, b) => a - b);
+  const releaseMs = Object.fromEntries(CASES.map((c) => [c, [] as number[]])) as Record<StallCase, number[]>;
+  const entries = lines.filter((l) => l.event.type === 'level' && l.event['to'] === 'EMERGENCY');
+  for (const entry of entries) {
+    const tMs = Number(entry.event['tMs']);
+    // The scenario step this EMERGENCY answers: the latest one at or before the reading.
+    const step = emergencies.filter((e) => e.atMs <= tMs + 50).at(-1);
+    const released = lines.find(
+      (l) =>
+        l.atMs >= entry.atMs &&
+        ((l.event.type === 'action' && l.event['name'] === 'offload') ||
+          (l.event.type === 'placement' && l.event['from'] === 'gpu' && l.event['to'] === 'cpu')),
+    );
+    if (step && released) releaseMs[step.case].push(released.atMs - entry.atMs);
+  }
+  const end = lines.find((l) => l.event.type === 'end')?.event;
+  const placements = lines.filter((l) => l.event.type === 'placement' && l.event['from'] !== null);
+  return {
+    label,
+    loop: lines.loop ?? { p50: NaN, p99: NaN, max: NaN, count: 0 },
+    sampleGapMaxMs: gaps.at(-1) ?? NaN,
+    sampleGapP99Ms: gaps[Math.min(gaps.length - 1, Math.ceil(0.99 * gaps.length) - 1)] ?? NaN,
+    gapsOver250: gaps.filter((g) => g > 250).length,
+    samples: samples.length,
+    releaseMs,
+    requests: (end?.['requests'] as RunFigures['requests'] | undefined) ?? null,
+    moveMs: {
+      toCpu: placements.filter((l) => l.event['to'] === 'cpu').map((l) => Number(l.event['ms'])),
+      toGpu: placements.filter((l) => l.event['to'] === 'gpu').map((l) => Number(l.event['ms'])),
+    },
+  };
+}
+
+/** A worktree of the code before session hosts, sharing this checkout's node_modules; null when git cannot. */
+function beforeTree(dir: string): string | null {
+  const tree = path.join(dir, 'before');
+  try {
+    execFileSync('git', ['worktree', 'add', '--detach', tree, BEFORE_REV], {
+      cwd: REPO_ROOT,
+      stdio: 'ignore',
+    });
+    return tree;
+  } catch {
+    return null;
+  }
+}
+
+export async function benchStalls(quick: boolean): Promise<BenchResult> {
+  const t0 = performance.now();
+  const dir = await mkdtemp(path.join(tmpdir(), 'swictation-stalls-'));
+  const cycles = quick ? 1 : 2;
+  try {
+    const modelPath = path.join(dir, 'dense-800.onnx');
+    const written = await writeDenseModel(modelPath, 800);
+    const modelMiB = Math.round(written.bytes / MiB);
+    const runs: RunFigures[] = [];
+    const before = beforeTree(dir);
+    if (before) {
+      await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(before, 'node_modules'));
+      // The old scenario schema has no "switch" command: the before run skips the model switch.
+      const old = stallScenario(modelPath, modelMiB, cycles, false);
+      const file = path.join(dir, 'before.json');
+      await writeFile(file, JSON.stringify(old.scenario));
+      runs.push(
+        figures('before (in-process sessions)', await runOnce(before, 'before', file, dir), old.emergencies),
+      );
+    }
+    const now = stallScenario(modelPath, modelMiB, cycles, true);
+    const file = path.join(dir, 'after.json');
+    await writeFile(file, JSON.stringify(now.scenario));
+    runs.push(
+      figures('after (session hosts)', await runOnce(REPO_ROOT, 'after', file, dir), now.emergencies),
+    );
+    return result(runs, { cycles, modelMiB, beforeRev: before ? BEFORE_REV : null }, quick, t0);
+  } finally {
+    if (existsSync(path.join(dir, 'before'))) {
+      execFileSync('git', ['worktree', 'remove', '--force', path.join(dir, 'before')], {
+        cwd: REPO_ROOT,
+        stdio: 'ignore',
+      });
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const f1 = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '–');
+const p95 = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? NaN;
+};
+const listMs = (values: number[]): string =>
+  values.length ? values.map((v) => v.toFixed(0)).join(', ') : '–';
+
+function result(
+  runs: RunFigures[],
+  params: Record<string, unknown>,
+  quick: boolean,
+  t0: number,
+): BenchResult {
+  const header = ['', ...runs.map((r) => r.label)];
+  const row = (name: string, cell: (r: RunFigures) => string) => [name, ...runs.map(cell)];
+  const rows = [
+    row(
+      'event-loop delay p50 / p99 / max (ms)',
+      (r) => `${f1(r.loop.p50)} / ${f1(r.loop.p99)} / ${f1(r.loop.max)}`,
+    ),
+    row(
+      'GPU readings; gap between two p99 / max (ms)',
+      (r) => `${r.samples}; ${f1(r.sampleGapP99Ms)} / ${f1(r.sampleGapMaxMs)}`,
+    ),
+    row('gaps over 250 ms', (r) => String(r.gapsOver250)),
+    ...CASES.map((c) => row(`EMERGENCY → GPU released, ${c} (ms)`, (r) => listMs(r.releaseMs[c]))),
+    row('EMERGENCY → GPU released, p95 over all cases (ms)', (r) =>
+      f1(p95(CASES.flatMap((c) => r.releaseMs[c]))),
+    ),
+    row('requests served / retried on CPU / lost', (r) =>
+      r.requests ? `${r.requests.served} / ${r.requests.retriedOnCpu} / ${r.requests.lost}` : '–',
+    ),
+    row('moves GPU → CPU, until served (ms)', (r) => listMs(r.moveMs.toCpu)),
+    row('moves CPU → GPU (ms)', (r) => listMs(r.moveMs.toGpu)),
+  ];
+  const markdown = [
+    table(header, rows),
+    '',
+    'Both runs: `simulate --json --realtime --samples` with the same scenario (bench/stalls/scenario.ts), one after' +
+      ' the other on this machine; the model is an 800 MB dense ONNX model run for real on the CPU while its GPU' +
+      ' placement is simulated VRAM. Event-loop delay: perf_hooks.monitorEventLoopDelay inside the process' +
+      ' (bench/stalls/loopProbe.mjs, 5 ms resolution), counted from the first GPU reading. "GPU released" is from the' +
+      ' arrival of the EMERGENCY `level` event to the first `offload` action or GPU → CPU `placement` after it (both' +
+      ' codes emit these once the GPU session is released). "Restore loading": the after code abandons the load at' +
+      ' once (nothing of it is on the simulated GPU yet); ONNX Runtime finishes creating the half-built session on' +
+      ' its host thread and it is released right then. The before code has no model-switch command, so its run' +
+      ' skips that case. Requests: one to `stt` every 100 ms (none while the model is out for a switch).',
+  ].join('\n');
+  return {
+    name: 'stalls',
+    title: '(h) Engine stalls while models move: in-process sessions vs session hosts',
+    quick,
+    machine: machineInfo(),
+    seconds: (performance.now() - t0) / 1000,
+    params,
+    data: runs,
+    markdown,
+  };
+}
