@@ -1,5 +1,6 @@
 import {
   app,
+  dialog,
   globalShortcut,
   ipcMain,
   Menu,
@@ -17,7 +18,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { wallClock } from '../engine/runtime/clock';
 import { userDataDir, userDataPaths } from '../engine/runtime/userDataDir';
-import { ENGINE_PORT_MESSAGE, REQUEST_ENGINE_PORT } from '../preload/channels';
+import { CONFIRM_UNVERIFIED_MODEL, ENGINE_PORT_MESSAGE, REQUEST_ENGINE_PORT } from '../preload/channels';
 import { APP_SCHEME_PRIVILEGES } from './appProtocol';
 import { AppController } from './appController';
 import type { AppState } from './appState';
@@ -29,6 +30,7 @@ import { appPaths, appRootFrom } from './paths';
 import { PortBroker, type AttachPortMessage } from './portBroker';
 import { secondInstanceRequest } from './secondInstance';
 import { SettingsStore } from './settingsStore';
+import { handleUnverifiedConsent } from './unverifiedConsent';
 import { buildTrayMenu, toMenuTemplate } from './trayMenu';
 import { NOT_LIVE_COLOR, circleBitmap, trayLook } from './trayIcon';
 import { AppWindows, hardenSession, serveRenderer } from './windows';
@@ -155,6 +157,30 @@ async function main(): Promise<void> {
       log: (message) => console.warn(`swictation: ${message}`),
     });
   });
+
+  ipcMain.handle(CONFIRM_UNVERIFIED_MODEL, (event, id: unknown) =>
+    handleUnverifiedConsent(event, id, {
+      windowFor: (sender: Electron.WebContents) => windows.fromWebContents(sender),
+      confirm: async (win, model) => {
+        const { response } = await dialog.showMessageBox(win, {
+          type: 'warning',
+          buttons: ['Cancel', 'Install anyway'],
+          defaultId: 0,
+          cancelId: 0,
+          message: `Install ${model} without a confirmed checksum?`,
+          detail:
+            'Its files could not be checked against a published checksum. Install it only if you trust where it comes from.',
+        });
+        return response === 1;
+      },
+      consent: async (model) => {
+        const client = supervisor.client;
+        if (!client) throw new Error('the engine is not running');
+        await client.call('models.consent', { id: model });
+      },
+      log: (message) => console.warn(`swictation: ${message}`),
+    }),
+  );
 
   // A tray app: no dock icon on macOS.
   app.dock?.hide();

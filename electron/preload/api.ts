@@ -10,4 +10,9 @@ export interface SwictationBridge {
    * engine restart, so the renderer reconnects by listening, not by asking again.
    */
   requestEnginePort(): void;
+  /**
+   * Ask main to confirm, in its own dialog, installing model `id` without confirmed checksums. True once
+   * the user said yes there: the engine then accepts this window's `models.pull` with allowUnverified, once.
+   */
+  confirmUnverifiedModel(id: string): Promise<boolean>;
 }

@@ -4,5 +4,7 @@
  * import from electron/).
  */
 export const REQUEST_ENGINE_PORT = 'swictation:request-engine-port';
+/** Renderer → main (invoke): ask the user, in main's own dialog, to install a model without confirmed checksums. */
+export const CONFIRM_UNVERIFIED_MODEL = 'swictation:confirm-unverified-model';
 /** Main → preload (webContents.postMessage) and preload → renderer (window.postMessage). */
 export const ENGINE_PORT_MESSAGE = 'swictation:engine-port';

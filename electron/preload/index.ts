@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { SwictationBridge } from './api';
-import { ENGINE_PORT_MESSAGE, REQUEST_ENGINE_PORT } from './channels';
+import { CONFIRM_UNVERIFIED_MODEL, ENGINE_PORT_MESSAGE, REQUEST_ENGINE_PORT } from './channels';
 
 /**
  * The sandboxed preload: a named, minimal API and nothing else. Raw ipcRenderer never reaches the
@@ -11,6 +11,8 @@ const bridge: SwictationBridge = {
   requestEnginePort: () => {
     ipcRenderer.send(REQUEST_ENGINE_PORT);
   },
+  confirmUnverifiedModel: (id: string) =>
+    ipcRenderer.invoke(CONFIRM_UNVERIFIED_MODEL, id).then((answer) => answer === true),
 };
 
 contextBridge.exposeInMainWorld('swictation', bridge);

@@ -106,9 +106,15 @@ function DownloadControls({ model, view }: { model: ModelListingEntry; view: Dow
   const [trusted, setTrusted] = useState(false);
   const [refused, setRefused] = useState<string | null>(null);
   const running = model.downloading || view?.state === 'started' || view?.state === 'progress';
-  const pull = () => {
+  const pull = async () => {
     setRefused(null);
-    api
+    // In the app the engine takes an unverified install from a window only after main's own dialog said yes.
+    const bridge = window.swictation;
+    if (model.unverified && bridge && !(await bridge.confirmUnverifiedModel(model.id).catch(() => false))) {
+      setRefused('Not installed: the download without a confirmed checksum was not confirmed.');
+      return;
+    }
+    await api
       .call('models.pull', { id: model.id, ...(model.unverified ? { allowUnverified: trusted } : {}) })
       .catch((error: unknown) => setRefused(errorMessage(error)));
   };
@@ -148,7 +154,7 @@ function DownloadControls({ model, view }: { model: ModelListingEntry; view: Dow
         type="button"
         data-testid={`model-download-${model.id}`}
         disabled={model.unverified && !trusted}
-        onClick={pull}
+        onClick={() => void pull()}
       >
         {view?.state === 'failed' && view.retryable ? 'Resume download' : 'Download'}
       </button>

@@ -7,4 +7,6 @@ export interface SwictationBridge {
   readonly platform: string;
   /** Ask main for a MessagePort to the engine; it arrives as a window 'message' event. */
   requestEnginePort(): void;
+  /** Ask main to confirm, in its own dialog, installing a model without confirmed checksums (Electron only). */
+  confirmUnverifiedModel(id: string): Promise<boolean>;
 }

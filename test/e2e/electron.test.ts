@@ -95,7 +95,7 @@ describe('the Electron app', () => {
         origin: window.location.origin,
       }));
       expect(page_).toEqual({
-        keys: ['platform', 'requestEnginePort'],
+        keys: ['confirmUnverifiedModel', 'platform', 'requestEnginePort'],
         require: 'undefined',
         process: 'undefined',
         opened: true,

@@ -26,6 +26,11 @@ export const fake = {
   utilities: [] as FakeUtilityProcess[],
   windows: [] as FakeBrowserWindow[],
   ipc: new Map<string, (event: unknown, ...args: unknown[]) => void>(),
+  /** ipcMain.handle handlers (invoke), by channel. */
+  ipcHandlers: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
+  /** Every dialog.showMessageBox call's options, and the button the fake user presses. */
+  dialogs: [] as unknown[],
+  dialogResponse: 0,
   shortcuts: new Map<string, () => void>(),
   sessionHandlers: {} as Record<string, unknown>,
   /** Set once whenReady() has resolved: what Electron calls 'ready'. */
@@ -119,6 +124,15 @@ export const globalShortcut = {
 
 export const ipcMain = {
   on: (channel: string, fn: (event: unknown, ...args: unknown[]) => void) => void fake.ipc.set(channel, fn),
+  handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) =>
+    void fake.ipcHandlers.set(channel, fn),
+};
+
+export const dialog = {
+  showMessageBox: (_window: unknown, options: unknown) => {
+    fake.dialogs.push(options);
+    return Promise.resolve({ response: fake.dialogResponse, checkboxChecked: false });
+  },
 };
 
 export const protocol = {

@@ -141,6 +141,26 @@ describe('the Electron main process wiring (fake Electron, real engine)', () => 
     ]);
   });
 
+  it('installing an unverified model: only our page may ask, main asks the user in its own dialog, and a yes reaches the engine', async () => {
+    const win = popover();
+    const confirm = fake.ipcHandlers.get('swictation:confirm-unverified-model');
+    if (!confirm) throw new Error('no consent handler');
+    const ask = (senderFrame: unknown, id: unknown = 'parakeet-ctc-0.6b') =>
+      confirm({ sender: win.webContents, senderFrame }, id);
+    fake.dialogResponse = 1;
+    expect(await ask({ url: 'https://evil.example/', parent: null })).toBe(false);
+    expect(await ask(win.webContents.mainFrame, '../../etc')).toBe(false);
+    expect(fake.dialogs).toHaveLength(0);
+    fake.dialogResponse = 0;
+    expect(await ask(win.webContents.mainFrame)).toBe(false);
+    fake.dialogResponse = 1;
+    expect(await ask(win.webContents.mainFrame)).toBe(true);
+    expect(fake.dialogs).toEqual([
+      expect.objectContaining({ message: 'Install parakeet-ctc-0.6b without a confirmed checksum?' }),
+      expect.objectContaining({ message: 'Install parakeet-ctc-0.6b without a confirmed checksum?' }),
+    ]);
+  });
+
   it('a killed engine: the tray shows it restarting, then live again, and the window gets a fresh port', async () => {
     const first = lastUtility();
     const pid = first.pid;
