@@ -7,7 +7,7 @@ import { recorderSource } from '../audio/recorder';
 import { SileroVad } from '../audio/sileroVad';
 import { wavFileSource } from '../audio/wavFile';
 import type { HistoryStore } from '../history/historyStore';
-import { createTextOutput } from '../output/textOutput';
+import { createTextOutput, type TextOutput } from '../output/textOutput';
 import type { ModelRunner, Recognizer } from '../stt/recognizer';
 import type { DictationJournal } from './dictationJournal';
 import { historyEntryOf, runDictation, type Transcript } from './dictationPipeline';
@@ -22,7 +22,11 @@ export interface DictationServiceDeps {
   settings: () => Settings;
   run: ModelRunner;
   emit: (event: EngineEvent) => void;
+  /** Waits between history save attempts after a failed save (default 0.5 s, 2 s, 5 s). */
+  saveRetryDelaysMs?: readonly number[];
 }
+
+const SAVE_RETRY_DELAYS_MS = [500, 2000, 5000];
 
 interface Session {
   label: string;
@@ -34,8 +38,9 @@ interface Session {
 
 /**
  * One dictation at a time, from the microphone, frames pushed by the UI, or a file. Transcripts
- * are emitted, kept in the history and typed or pasted per the settings; a delivery failure is
- * reported and the transcript stays in the history.
+ * are emitted, typed or pasted per the settings, then kept in the history: typing comes first, so a full
+ * disk never costs the user the words they just said. A delivery failure is reported and the transcript
+ * stays in the history; a save failure is reported and retried, and the transcript stays shown.
  */
 export class DictationService {
   private session: Session | null = null;
@@ -90,7 +95,11 @@ export class DictationService {
       historyDir: this.deps.historyDir,
       recognizer: this.recognizer,
       run: this.deps.run,
-      segmenter: { preRollMs: settings.speech.preRollMs, silenceMs: settings.speech.silenceMs },
+      segmenter: {
+        preRollMs: settings.speech.preRollMs,
+        postRollMs: settings.speech.postRollMs,
+        silenceMs: settings.speech.silenceMs,
+      },
       emit: this.deps.emit,
       keep: (t, source) => this.keep(t, `${source} (recovered)`).then(() => undefined),
     });
@@ -114,6 +123,44 @@ export class DictationService {
     return this.deps.history.append(historyEntryOf(t, source));
   }
 
+  /** Type or paste the transcript; a problem is said (never thrown): the history still gets it. */
+  private async deliver(t: Transcript, output: TextOutput): Promise<void> {
+    if (t.text === '' || output.mode === 'none') return;
+    const delivered = await output.deliver(t.text);
+    if (delivered.ok && delivered.mode === output.mode) return;
+    this.deps.emit({
+      type: 'failure',
+      during: `${output.mode === 'type' ? 'typing' : 'pasting'} transcript ${t.id}`,
+      message: delivered.message ?? 'the transcript could not be typed or pasted; it is in the history',
+    });
+  }
+
+  /**
+   * Save to the history, retrying a failed save (a full disk may be freed meanwhile). The first failure is
+   * reported at once; if every attempt fails the last error is thrown, and the pipeline reports it and keeps
+   * the utterance in the journal for the next start.
+   */
+  private async keepRetrying(t: Transcript, source: string): Promise<void> {
+    const delays = this.deps.saveRetryDelaysMs ?? SAVE_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.keep(t, source);
+        return;
+      } catch (error) {
+        const wait = delays[attempt];
+        if (wait === undefined) throw error;
+        if (attempt === 0) {
+          this.deps.emit({
+            type: 'failure',
+            during: `saving transcript ${t.id} to the history`,
+            message: `${error instanceof Error ? error.message : String(error)}; the transcript is still shown (typing or pasting came first); retrying ${delays.length} times`,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
   private openJournal(label: string): DictationJournal | null {
     return openJournal(this.deps.historyDir, label, (message) =>
       this.deps.emit({ type: 'failure', during: `journaling dictation (${label})`, message }),
@@ -134,25 +181,15 @@ export class DictationService {
         historyDir: this.deps.historyDir,
         segmenter: {
           preRollMs: settings.speech.preRollMs,
+          postRollMs: settings.speech.postRollMs,
           silenceMs: settings.speech.silenceMs,
           maxUtteranceMs: settings.speech.maxUtteranceMs,
         },
         emit: this.deps.emit,
         ...(journal ? { journal } : {}),
         onTranscript: async (t) => {
-          await this.keep(t, label);
-          if (t.text === '' || output.mode === 'none') return;
-          // Kept already: a delivery problem is said, and the transcript stays in the history.
-          const delivered = await output.deliver(t.text);
-          const fellBack = delivered.mode !== output.mode;
-          if (!delivered.ok || fellBack) {
-            this.deps.emit({
-              type: 'failure',
-              during: `${output.mode === 'type' ? 'typing' : 'pasting'} transcript ${t.id}`,
-              message:
-                delivered.message ?? 'the transcript could not be typed or pasted; it is in the history',
-            });
-          }
+          await this.deliver(t, output);
+          await this.keepRetrying(t, label);
         },
       });
       count = transcripts.length;
