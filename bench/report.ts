@@ -13,6 +13,7 @@ export const BENCH_NAMES = [
   'renderer',
   'churn',
   'stalls',
+  'backtest',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 

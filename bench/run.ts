@@ -1,4 +1,4 @@
-// `npm run bench -- probe|monitor|latency|offload|speech|renderer|churn|stalls|all [--quick]`: runs the benchmarks, writes
+// `npm run bench -- probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|all [--quick]`: runs the benchmarks, writes
 // bench/results/<name>.json and .md plus bench/results/README.md, and prints the tables.
 import { fileURLToPath } from 'node:url';
 import { benchDetectionLatency } from './detectionLatency';
@@ -10,6 +10,7 @@ import { benchRenderer } from './renderer';
 import { benchSessionChurn } from './sessionChurn';
 import { benchSpeech } from './speech';
 import { benchStalls } from './stalls';
+import { benchBacktest } from './backtest';
 import {
   BENCH_NAMES,
   RESULTS_DIR,
@@ -21,7 +22,7 @@ import {
 } from './report';
 
 const USAGE =
-  'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|churn|stalls|all] [--quick]';
+  'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|all] [--quick]';
 
 function parse(argv: string[]): { names: BenchName[]; quick: boolean } {
   let quick = false;
@@ -69,7 +70,9 @@ async function main(): Promise<number> {
                     ? await benchSessionChurn(args.quick)
                     : name === 'stalls'
                       ? await benchStalls(args.quick)
-                      : await benchSpeech(args.quick);
+                      : name === 'backtest'
+                        ? benchBacktest(args.quick)
+                        : await benchSpeech(args.quick);
       await writeResult(dir, result);
       done.push(result);
       process.stderr.write(`bench: ${name} done in ${result.seconds.toFixed(1)} s\n`);
