@@ -106,7 +106,7 @@ export const memorySettingsSchema = z.strictObject(
   { error: unknownOr('memory settings must be an object') },
 );
 
-export const speechSettingsSchema = z.strictObject(
+const speechFields = z.strictObject(
   {
     /** An installed model id or a folder; empty: the first installed model, else the bundled tiny model. */
     model: z.string({ error: 'model must be a model id or a folder' }).default(''),
@@ -116,6 +116,8 @@ export const speechSettingsSchema = z.strictObject(
     /** Put the previous clipboard back after a paste (only after the paste completed). */
     restoreClipboard: z.boolean({ error: 'restore clipboard must be true or false' }).default(false),
     preRollMs: ms('pre-roll', 200, 2000, 400),
+    /** Audio kept after the VAD's end of speech, so a word's fading end is not cut (≤ the silence). */
+    postRollMs: ms('post-roll', 0, 2000, 200),
     silenceMs: ms('end-of-speech silence', 100, 5000, 600),
     maxUtteranceMs: ms('maximum utterance length', 2000, 120_000, 30_000),
     hotkey: z
@@ -124,6 +126,17 @@ export const speechSettingsSchema = z.strictObject(
   },
   { error: unknownOr('speech settings must be an object') },
 );
+
+export const speechSettingsSchema = speechFields.superRefine((speech, ctx) => {
+  // Speech ends after `silenceMs` of silence, so a longer post-roll would reach audio not heard yet.
+  if (speech.postRollMs > speech.silenceMs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['postRollMs'],
+      message: `post-roll ${speech.postRollMs} ms must be at most the end-of-speech silence ${speech.silenceMs} ms`,
+    });
+  }
+});
 
 export const settingsSchema = z.strictObject(
   {

@@ -12,8 +12,9 @@
  *   speech ends once `silenceMs` of consecutive chunks scored below negThreshold. The utterance then ends
  *   `postRollMs` after the last voiced chunk.
  * - Fewer than `minSpeechMs` of chunks at p ≥ threshold: a click or a breath; dropped.
- * - At `maxUtteranceMs` the utterance is cut (split: true) at the least speech-like chunk of its last
- *   `splitSearchMs`, and the rest continues as the next utterance: the pieces tile the audio without gaps,
+ * - At `maxUtteranceMs` the utterance is cut (split: true) in the middle of a pause: the longest in its last
+ *   `splitSearchMs`, else the latest before that; only speech with no pause at all is cut at the least
+ *   speech-like chunk. The rest continues as the next utterance: the pieces tile the audio without gaps,
  *   and a cut in a pause rather than mid-word keeps recognition accurate.
  * - flush() at the end of the stream emits the utterance in progress.
  */
@@ -29,11 +30,15 @@ export interface SegmenterOptions {
   silenceMs: number;
   /** Audio kept before the chunk that started speech (≥ 200 ms so first words are never clipped; default 400). */
   preRollMs: number;
-  /** Audio kept after the last voiced chunk (≤ silenceMs). */
+  /** Audio kept after the last voiced chunk (≤ silenceMs; default 200), so a word's fading end is kept. */
   postRollMs: number;
   /** Longest utterance; longer speech is split. */
   maxUtteranceMs: number;
-  /** Where to look for a quiet cut point, back from maxUtteranceMs (default min(5000, maxUtteranceMs / 2)). */
+  /**
+   * Where the longest pause is looked for, back from maxUtteranceMs (default maxUtteranceMs / 2). Without a
+   * pause there, the cut goes in the latest pause before it; only speech without any pause is cut at the
+   * window's least speech-like chunk.
+   */
   splitSearchMs: number;
   /** Chunks right before the trigger scoring at least this are taken as the speech's real onset. */
   lookBackThreshold: number;
@@ -55,9 +60,13 @@ export function defaultSegmenterOptions(): SegmenterOptions {
     // 400 rather than 300: on espeak-ng speech the VAD fired up to 115 ms after a /st/ onset ("Start the…")
     // with nothing to look back over (p 0.02–0.03), which left only 185 ms before the first sound with 300.
     preRollMs: 400,
-    postRollMs: 100,
+    // 200 rather than 100: a word's decaying end (a final /t/ burst after its closure, a fading fricative) scores
+    // below negThreshold, and on espeak-ng's en-gb-x-rp "It is perfect" 100 ms ended the utterance 9 ms early.
+    postRollMs: 200,
     maxUtteranceMs: 30_000,
-    splitSearchMs: 5_000,
+    // Half the maximum: with only the last 5 s searched, a reading whose last pause was 5.5 s back was cut
+    // inside a word.
+    splitSearchMs: 15_000,
     lookBackThreshold: 0.1,
     maxLookBackMs: 700,
     minSpeechMs: 150,
@@ -75,8 +84,10 @@ export function resolveSegmenterOptions(partial: Partial<SegmenterOptions> = {})
     threshold,
     negThreshold: partial.negThreshold ?? Math.max(threshold - 0.15, 0.01),
   };
+  // A short end-of-speech silence caps the default post-roll (it cannot outlast the silence that ends it).
+  if (partial.postRollMs === undefined) o.postRollMs = Math.min(d.postRollMs, o.silenceMs);
   // The search window follows a shorter maximum unless set explicitly.
-  if (partial.splitSearchMs === undefined) o.splitSearchMs = Math.min(d.splitSearchMs, o.maxUtteranceMs / 2);
+  if (partial.splitSearchMs === undefined) o.splitSearchMs = o.maxUtteranceMs / 2;
   const bad = (name: keyof SegmenterOptions, why: string): never => {
     throw new RangeError(`segmenter option ${name} ${why}, got ${String(o[name])}`);
   };
@@ -128,6 +139,23 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 
 const msToSamples = (ms: number): number => Math.round((ms * SAMPLE_RATE) / 1000);
 const samplesToMs = (samples: number): number => (samples * 1000) / SAMPLE_RATE;
+
+/** A run of quiet chunks inside an utterance, in samples; `middle` is where a split would cut. */
+interface Pause {
+  start: number;
+  end: number;
+  minP: number;
+  middle: number;
+}
+
+/** Longer first, then quieter, then later (the later keeps the first piece longer). */
+function betterPause(a: Pause, b: Pause): boolean {
+  const lengthA = a.end - a.start;
+  const lengthB = b.end - b.start;
+  if (lengthA !== lengthB) return lengthA > lengthB;
+  if (a.minP !== b.minP) return a.minP < b.minP;
+  return a.middle > b.middle;
+}
 
 /** One fed chunk of the utterance in progress. */
 interface Piece {
@@ -298,23 +326,13 @@ export class Segmenter {
     return u;
   }
 
-  /** Cuts the utterance at its maximum length, at the quietest chunk boundary near the end. */
+  /**
+   * Cuts the utterance at its maximum length: in a pause when it has one, else at the least speech-like
+   * chunk of the search window (continuous speech leaves no better place).
+   */
   private split(): Utterance {
     const limit = this.start + this.maxLength;
-    // Candidate cut points: chunk ends within [limit − splitSearch, limit]; the least speech-like chunk wins,
-    // the latest one on ties (longest first piece).
-    let cut = -1;
-    let best = Infinity;
-    for (const pc of this.pieces) {
-      const end = pc.start + pc.audio.length;
-      if (end > limit || end < limit - this.splitSearch || end <= this.start) continue;
-      if (pc.p <= best) {
-        best = pc.p;
-        cut = end;
-      }
-    }
-    // A chunk longer than the search window (not from the VAD): cut at the limit itself.
-    if (cut < 0) cut = limit;
+    const cut = this.pauseCut(limit) ?? this.quietestChunkCut(limit);
     const u = this.emit(this.start, cut, true);
     this.lastEnd = cut;
 
@@ -332,6 +350,58 @@ export class Segmenter {
     if (silenceBefore >= 0 && silenceBefore < cut && this.lastVoicedEnd < 0)
       this.silenceStart = silenceBefore;
     return u;
+  }
+
+  /**
+   * The middle of a pause (a run of chunks below negThreshold after the first voiced chunk), or null when
+   * the utterance has none before `limit`. The middle, not the quietest chunk's edge: the VAD scores a
+   * word's onset late, so the last "silent" chunk before a word may already hold its first 20–30 ms.
+   * Within the search window the longest pause wins (a surer word boundary than a lower score: Silero
+   * scores all silence 0.00–0.02), then the quietest, then the latest; outside it, the latest pause.
+   */
+  private pauseCut(limit: number): number | null {
+    const pauses = this.pausesBefore(limit);
+    const inWindow = pauses.filter((q) => q.middle >= limit - this.splitSearch);
+    const best = inWindow.reduce<Pause | null>((a, b) => (a === null || betterPause(b, a) ? b : a), null);
+    return (best ?? pauses.at(-1))?.middle ?? null;
+  }
+
+  private pausesBefore(limit: number): Pause[] {
+    const pauses: Pause[] = [];
+    let voiced = false;
+    let run: Pause | null = null;
+    for (const pc of this.pieces) {
+      const end = Math.min(pc.start + pc.audio.length, limit);
+      if (end <= pc.start) break;
+      if (pc.p >= this.options.negThreshold) {
+        voiced = true;
+        run = null;
+      } else if (voiced && run === null) {
+        run = { start: Math.max(pc.start, this.start), end, minP: pc.p, middle: 0 };
+        pauses.push(run);
+      } else if (run !== null) {
+        run.end = end;
+        run.minP = Math.min(run.minP, pc.p);
+      }
+    }
+    for (const q of pauses) q.middle = Math.round((q.start + q.end) / 2);
+    return pauses.filter((q) => q.middle > this.start);
+  }
+
+  /** Continuous speech: the end of the least speech-like chunk in the window (the latest on ties). */
+  private quietestChunkCut(limit: number): number {
+    let cut = -1;
+    let best = Infinity;
+    for (const pc of this.pieces) {
+      const end = pc.start + pc.audio.length;
+      if (end > limit || end < limit - this.splitSearch || end <= this.start) continue;
+      if (pc.p <= best) {
+        best = pc.p;
+        cut = end;
+      }
+    }
+    // A chunk longer than the search window (not from the VAD): cut at the limit itself.
+    return cut < 0 ? limit : cut;
   }
 
   private emit(start: number, end: number, split: boolean): Utterance {

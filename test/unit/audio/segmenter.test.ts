@@ -54,7 +54,7 @@ function expectAudioMatches(u: Utterance): void {
 const make = (opts: Partial<SegmenterOptions> = {}): Segmenter => new Segmenter({ now: () => 1234, ...opts });
 
 describe('Segmenter', () => {
-  it('emits one utterance with the pre-roll and 100 ms post-roll, after 600 ms of silence', () => {
+  it('emits one utterance with the pre-roll and 200 ms post-roll, after 600 ms of silence', () => {
     // 1024 ms silence, 1024 ms speech, 1024 ms silence.
     const { utterances, emittedAtMs } = feed(make(), [
       [0.02, 32],
@@ -65,7 +65,7 @@ describe('Segmenter', () => {
     const u = utterances[0] as Utterance;
     expect(PRE).toBe(400);
     expect(u.startMs).toBe(1024 - PRE);
-    expect(u.endMs).toBe(2048 + 100);
+    expect(u.endMs).toBe(2048 + 200);
     expect(u.split).toBe(false);
     expect(u.endOfSpeechAt).toBe(1234);
     // Detected once 600 ms of silence had passed: after 19 silent chunks (608 ms), not at the flush.
@@ -178,7 +178,7 @@ describe('Segmenter', () => {
       [0, 40],
     ]);
     expect(utterances).toHaveLength(1);
-    expect(utterances[0]?.endMs).toBe((10 + 10 + 30 + 10 + 18 + 10) * MS_PER_CHUNK + 100);
+    expect(utterances[0]?.endMs).toBe((10 + 10 + 30 + 10 + 18 + 10) * MS_PER_CHUNK + 200);
   });
 
   it('splits two utterances at a long enough pause, without overlapping audio', () => {
@@ -219,14 +219,14 @@ describe('Segmenter', () => {
     expect(b.endMs - b.startMs).toBeLessThanOrEqual(2000);
     expect(c.startMs).toBe(b.endMs);
     expect(c.split).toBe(false);
-    expect(c.endMs).toBe(161 * MS_PER_CHUNK + 100);
+    expect(c.endMs).toBe(161 * MS_PER_CHUNK + 200);
     for (const u of utterances) expectAudioMatches(u);
   });
 
-  it('cuts at the limit with no quieter chunk, and drops a remainder that is only silence', () => {
+  it('cuts in the pause in progress at the limit, and drops a remainder that is only silence', () => {
     const seg = make({ maxUtteranceMs: 1600, splitSearchMs: 0, silenceMs: 600 });
-    // 1600 ms = 50 chunks from start 0 (pre-roll clamped); speech stops at chunk 45, the cut at 50 falls in
-    // the silence that follows, which then completes without a second utterance.
+    // 1600 ms = 50 chunks from start 0 (pre-roll clamped); speech stops at chunk 45 (1440 ms): the cut goes in
+    // the middle of the silence before the limit, which then completes without a second utterance.
     const { utterances, emittedAtMs } = feed(
       seg,
       [
@@ -236,11 +236,55 @@ describe('Segmenter', () => {
       false,
     );
     expect(utterances).toHaveLength(1);
-    expect(utterances[0]?.endMs).toBe(1600);
+    expect(utterances[0]?.endMs).toBe((1440 + 1600) / 2);
     expect(utterances[0]?.split).toBe(true);
     expect(emittedAtMs[0]).toBe(1600);
     expect(seg.speaking).toBe(false);
     expect(seg.flush()).toEqual([]);
+  });
+
+  it('never cuts inside speech when the utterance has a pause, even one before the search window', () => {
+    const seg = make({ maxUtteranceMs: 2000 }); // search window: the last 1000 ms before the limit
+    // Start 240 ms (640 − pre-roll), limit 2240 ms. A pause at chunks 30–33 (960–1088 ms) lies before the
+    // window; inside it the speech only dips to 0.4 (still voiced) at chunk 49.
+    const { utterances } = feed(seg, [
+      [0, 20],
+      [0.9, 10],
+      [0.1, 4],
+      [0.9, 15],
+      [0.4, 1],
+      [0.9, 60],
+      [0, 30],
+    ]);
+    const [a] = utterances as [Utterance];
+    expect(a.split).toBe(true);
+    expect(a.endMs).toBe((960 + 1088) / 2); // the middle of the pause, not the dip at 1600 ms
+    expect(utterances[1]?.startMs).toBe(a.endMs);
+    for (const u of utterances) expectAudioMatches(u);
+  });
+
+  it('cuts in the middle of the longest pause of the search window, not at the edge of a word', () => {
+    const seg = make({ maxUtteranceMs: 2000 });
+    // Window 1240–2240 ms: a 2-chunk pause at 44–45 (1408–1472 ms) and a 6-chunk one at 52–57 (1664–1856 ms),
+    // then a 1-chunk one at 62 (1984–2016 ms), the latest and as quiet.
+    const { utterances } = feed(seg, [
+      [0, 20],
+      [0.9, 24],
+      [0.05, 2],
+      [0.9, 6],
+      [0.05, 6],
+      [0.9, 4],
+      [0.05, 1],
+      [0.9, 40],
+      [0, 30],
+    ]);
+    expect(utterances[0]?.endMs).toBe((1664 + 1856) / 2);
+  });
+
+  it('keeps 200 ms after the last voiced chunk by default, never more than the silence that ends speech', () => {
+    expect(defaultSegmenterOptions().postRollMs).toBe(200);
+    expect(make({ silenceMs: 150 }).options.postRollMs).toBe(150);
+    expect(make({ silenceMs: 150, postRollMs: 100 }).options.postRollMs).toBe(100);
   });
 
   it('flush emits the utterance in progress; an idle flush emits nothing', () => {

@@ -50,8 +50,8 @@ describe('segmentStream', () => {
     const [u] = out as [Utterance];
     // Speech starts in chunk 31 (15 872–16 384): 400 ms pre-roll (the default) before that chunk.
     expect(u.startMs).toBe(31 * 32 - 400);
-    // Last loud chunk ends at 32 256 samples (2016 ms), + 100 ms post-roll.
-    expect(u.endMs).toBe(2016 + 100);
+    // Last loud chunk ends at 32 256 samples (2016 ms), + 200 ms post-roll.
+    expect(u.endMs).toBe(2016 + 200);
     expect(u.endOfSpeechAt).toBe(7);
     expect(u.audio).toEqual(audio.slice(u.startMs * 16, u.endMs * 16));
   });

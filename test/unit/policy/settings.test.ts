@@ -49,6 +49,7 @@ describe('DEFAULT_SETTINGS', () => {
         outputMode: 'type',
         restoreClipboard: false,
         preRollMs: 400,
+        postRollMs: 200,
         silenceMs: 600,
         maxUtteranceMs: 30_000,
         hotkey: 'CommandOrControl+Shift+D',

@@ -58,10 +58,11 @@ export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
   const output = createTextOutput(
     values['type'] === true ? 'type' : values['clipboard'] === true ? 'clipboard' : 'none',
   );
-  // The app's speech settings (end-of-speech silence, pre-roll, longest utterance) apply here too.
+  // The app's speech settings (end-of-speech silence, pre- and post-roll, longest utterance) apply here too.
   const { speech } = (await cliSettings()).settings;
   const segmenter = {
     preRollMs: speech.preRollMs,
+    postRollMs: speech.postRollMs,
     silenceMs: speech.silenceMs,
     maxUtteranceMs: speech.maxUtteranceMs,
   };
