@@ -3,6 +3,7 @@ import type { Settings } from '../../shared/settings';
 import { DictationService } from './dictation/dictationService';
 import { openHistoryStore, type HistoryStore } from './history/historyStore';
 import type { MemoryManager } from './memory/memoryManager';
+import { recoverInstalls } from './models/installRecovery';
 import { userDataPaths } from './runtime/userDataDir';
 import { loadRecognizer, type LoadedRecognizer } from './stt/loadRecognizer';
 import { locateModel, type ModelLocation } from './stt/modelLocation';
@@ -44,6 +45,7 @@ export class SpeechStack {
 
   /** At engine start: never throws; a failure is kept as the problem and reported. */
   async start(model: string): Promise<void> {
+    await this.repairInstalls();
     try {
       await this.attach(await this.prepare(model));
       // Speech a crashed engine left in the dictation journal: transcribed in the background.
@@ -53,6 +55,19 @@ export class SpeechStack {
       this.deps.emit({ type: 'failure', during: 'loading the speech model', message: this.problem });
     }
     this.announce();
+  }
+
+  /**
+   * Before any model is looked for: a re-install torn between its two renames is put back, leftovers are
+   * removed (recoverInstalls), each said in a `failure` event so the log has it.
+   */
+  private async repairInstalls(): Promise<void> {
+    const dir = userDataPaths(this.deps.dataDir).models;
+    const notes = await recoverInstalls(dir).catch((error: unknown) => [
+      `could not check ${dir}: ${messageOf(error)}`,
+    ]);
+    for (const message of notes)
+      this.deps.emit({ type: 'failure', during: 'checking model installs', message });
   }
 
   /** Find the model and check its files (cheap; no session yet). Throws the reason. */

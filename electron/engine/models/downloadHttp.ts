@@ -34,6 +34,43 @@ export class HttpStatusError extends Error {
   }
 }
 
+/**
+ * A partial answer (206) that does not start where we asked: appending it would put bytes at the wrong
+ * place in the file, so it is refused whatever the server meant.
+ */
+export class ResumeMismatchError extends Error {
+  constructor(
+    readonly asked: number,
+    readonly got: number | null,
+    readonly url: string,
+  ) {
+    super(
+      `asked for the file from byte ${asked}, the server answered ${got === null ? 'a partial body without a Content-Range' : `from byte ${got}`} (${url})`,
+    );
+    this.name = 'ResumeMismatchError';
+  }
+}
+
+/** A redirect that would leave https for plain http (a downgrade anyone on the path could then rewrite). */
+export class InsecureRedirectError extends Error {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`refused a redirect from https to plain http (${from} → ${to})`);
+    this.name = 'InsecureRedirectError';
+  }
+}
+
+/** Where a redirect goes, resolved against the current URL; never from https down to http. */
+export function redirectTarget(current: string, location: string): string {
+  const next = new URL(location, current);
+  if (new URL(current).protocol === 'https:' && next.protocol !== 'https:') {
+    throw new InsecureRedirectError(current, next.toString());
+  }
+  return next.toString();
+}
+
 export async function httpGet(url: string, opts: GetOptions): Promise<GetResponse> {
   let current = url;
   for (let hop = 0; hop <= (opts.maxRedirects ?? 8); hop++) {
@@ -42,12 +79,16 @@ export async function httpGet(url: string, opts: GetOptions): Promise<GetRespons
     const location = res.headers.location;
     if (status >= 300 && status < 400 && location !== undefined) {
       res.resume(); // drain so the socket can be reused
-      current = new URL(location, current).toString();
+      current = redirectTarget(current, location);
       continue;
     }
     if (status === 200 || status === 206) {
       const range = parseContentRange(res.headers['content-range']);
-      const offset = status === 206 ? (range?.start ?? opts.start) : 0;
+      if (status === 206 && range?.start !== opts.start) {
+        res.destroy();
+        throw new ResumeMismatchError(opts.start, range?.start ?? null, current);
+      }
+      const offset = status === 206 ? opts.start : 0;
       const length = Number(res.headers['content-length']);
       const total = range?.total ?? (status === 200 && Number.isFinite(length) ? length : null);
       return { status, body: res, offset, totalBytes: total };

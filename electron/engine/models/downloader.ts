@@ -8,14 +8,27 @@
  * Dot-prefixed working folders are not models (locateModel and listInstalledModels skip them).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, lstat, mkdir, open, readdir, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CatalogEntry, CatalogFile } from './catalog';
 import { hashFile, INSTALL_MANIFEST, manifestText, type InstallManifest } from './downloadManifest';
-import { httpGet, HttpStatusError, StallError } from './downloadHttp';
+import {
+  httpGet,
+  HttpStatusError,
+  InsecureRedirectError,
+  ResumeMismatchError,
+  StallError,
+} from './downloadHttp';
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MIN_BYTES_PER_SECOND,
+  DEFAULT_RATE_WINDOW_MS,
+  PaceGuard,
+  type PaceLimits,
+} from './downloadPace';
 
 export interface DownloadProgress {
   modelId: string;
@@ -70,7 +83,21 @@ export interface DownloadOptions {
   freeBytes?: (dir: string) => Promise<number | null>;
   /** Minimum gap between progress events for one file, ms. Default 100; the last event always comes. */
   progressIntervalMs?: number;
+  /**
+   * The most bytes taken for a file whose size the catalog does not publish. Default 4 GiB, and never more
+   * than the free space less a margin: an endless body must not fill the disk.
+   */
+  unknownSizeLimit?: number;
+  /** The whole download must be done within this. Default 6 h. */
+  deadlineMs?: number;
+  /** Slower than this, averaged over `rateWindowMs` (default 60 s), fails. Default 4 KiB/s. */
+  minBytesPerSecond?: number;
+  rateWindowMs?: number;
 }
+
+export const UNKNOWN_SIZE_LIMIT = 4 * 1024 ** 3;
+/** Left free on the disk when a file of unknown size is written. */
+const FREE_SPACE_MARGIN = 256 * 1024 ** 2;
 
 const inFlight = new Set<string>();
 
@@ -91,13 +118,18 @@ export async function downloadModel(entry: CatalogEntry, opts: DownloadOptions):
   if (unsafe) throw new Error(`${entry.id}: file name "${unsafe.name}" is not a plain file name`);
   return exclusive(entry.id, async () => {
     const staging = stagingDir(opts.modelsDir, entry.id);
-    await mkdir(staging, { recursive: true });
+    await realFolder(staging);
     await dropStrays(staging, entry);
     await checkSpace(entry, staging, opts);
     const progress = new ProgressTracker(entry, opts);
+    const pace: PaceLimits = {
+      deadlineAt: performance.now() + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS),
+      minBytesPerSecond: opts.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND,
+      windowMs: opts.rateWindowMs ?? DEFAULT_RATE_WINDOW_MS,
+    };
     const files: InstallManifest['files'] = [];
     for (const file of entry.files) {
-      const got = await fetchFile(entry, file, staging, opts, progress);
+      const got = await fetchFile(entry, file, staging, { ...opts, pace }, progress);
       files.push({ name: file.name, ...got, checked: file.sha256 !== null ? 'catalog' : 'computed' });
     }
     return finishInstall(entry, 'download', files, staging, opts.modelsDir);
@@ -150,12 +182,24 @@ export async function installBundledModel(
   });
 }
 
-/** Files an earlier attempt left that this entry does not list (an older catalog) must not be installed. */
+/**
+ * Files an earlier attempt left that this entry does not list (an older catalog) must not be installed, and
+ * nothing but a regular file may stand where a download goes: a link planted there would send the bytes
+ * (or an append) to its target. rm removes such an entry itself, never what it points to.
+ */
 async function dropStrays(staging: string, entry: CatalogEntry): Promise<void> {
   const keep = new Set(entry.files.flatMap((f) => [f.name, `${f.name}.partial`]));
-  for (const name of await readdir(staging)) {
-    if (!keep.has(name)) await rm(path.join(staging, name), { recursive: true, force: true });
+  for (const e of await readdir(staging, { withFileTypes: true })) {
+    if (!keep.has(e.name) || !e.isFile())
+      await rm(path.join(staging, e.name), { recursive: true, force: true });
   }
+}
+
+/** The staging folder, as a real folder: a link or a file planted under its name is removed, not followed. */
+async function realFolder(dir: string): Promise<void> {
+  const found = await lstat(dir).catch(() => null);
+  if (found && !found.isDirectory()) await rm(dir, { force: true });
+  await mkdir(dir, { recursive: true });
 }
 
 function isPlainName(name: string): boolean {
@@ -180,7 +224,7 @@ async function exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
 async function swapIn(modelsDir: string, id: string, staging: string): Promise<void> {
   const target = path.join(modelsDir, id);
   const old = path.join(modelsDir, `.old-${id}-${process.pid}-${Date.now()}`);
-  const hadOld = await exists(target);
+  const hadOld = (await lstat(target).catch(() => null)) !== null;
   if (hadOld) await rename(target, old);
   try {
     await rename(staging, target);
@@ -208,6 +252,13 @@ async function checkSpace(entry: CatalogEntry, staging: string, opts: DownloadOp
   }
 }
 
+/** The ceiling for a file of unknown size: the stated limit, and never past the free space less a margin. */
+async function unknownSizeLimit(staging: string, opts: DownloadOptions): Promise<number> {
+  const stated = opts.unknownSizeLimit ?? UNKNOWN_SIZE_LIMIT;
+  const free = await (opts.freeBytes ?? diskFree)(staging);
+  return free === null ? stated : Math.max(0, Math.min(stated, free - FREE_SPACE_MARGIN));
+}
+
 async function diskFree(dir: string): Promise<number | null> {
   try {
     const s = await statfs(dir);
@@ -221,12 +272,15 @@ function partialPath(staging: string, name: string): string {
   return path.join(staging, `${name}.partial`);
 }
 
+/** What one download's files share: the options and the pace limits, counted from the download's start. */
+type FetchOptions = DownloadOptions & { pace: PaceLimits };
+
 /** One file into the staging folder, verified. Returns what the manifest records. */
 async function fetchFile(
   entry: CatalogEntry,
   file: CatalogFile,
   staging: string,
-  opts: DownloadOptions,
+  opts: FetchOptions,
   progress: ProgressTracker,
 ): Promise<{ bytes: number; sha256: string }> {
   const done = path.join(staging, file.name);
@@ -281,10 +335,11 @@ async function receive(
   partial: string,
   have: number,
   resumed: Hash,
-  opts: DownloadOptions,
+  opts: FetchOptions,
   progress: ProgressTracker,
   retried = false,
 ): Promise<{ bytes: number; hash: Hash }> {
+  const limit = file.bytes ?? (await unknownSizeLimit(path.dirname(partial), opts));
   let res;
   try {
     res = await httpGet(file.url, { start: have, stallMs: opts.stallMs ?? 30_000, signal: opts.signal });
@@ -301,29 +356,27 @@ async function receive(
     await rm(partial, { force: true });
     return receive(entry, file, partial, 0, createHash('sha256'), opts, progress, true);
   }
-  if (file.bytes !== null && res.totalBytes !== null && res.totalBytes !== file.bytes) {
+  const offered = offerProblem(file, res.totalBytes, limit);
+  if (offered !== null) {
     res.body.destroy();
-    throw new ModelDownloadError(
-      'size',
-      `${file.name}: the server offers ${res.totalBytes} bytes, the catalog says ${file.bytes}; not downloaded`,
-      file.name,
-    );
+    throw new ModelDownloadError('size', `${file.name}: ${offered}; not downloaded`, file.name);
   }
   // 206 continues the partial; 200 (a server that ignores Range) is the whole file again.
   const fromStart = res.offset !== have;
   const hash = fromStart ? createHash('sha256') : resumed;
   let received = fromStart ? 0 : have;
+  const pace = new PaceGuard(opts.pace);
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       received += chunk.length;
-      if (file.bytes !== null && received > file.bytes) {
-        callback(
-          new ModelDownloadError(
-            'size',
-            `${file.name} is larger than the published ${file.bytes} bytes`,
-            file.name,
-          ),
-        );
+      if (received > limit) {
+        callback(new ModelDownloadError('size', tooLarge(file, limit), file.name));
+        return;
+      }
+      const slow = pace.add(chunk.length);
+      if (slow !== null) {
+        const why = `${file.name} of ${entry.id}: ${slow}; the partial download is kept, try again to resume`;
+        callback(new ModelDownloadError('connection', why, file.name));
         return;
       }
       hash.update(chunk);
@@ -331,12 +384,26 @@ async function receive(
       callback(null, chunk);
     },
   });
+  // O_NOFOLLOW: whatever was checked before, a link that appeared under the partial's name is not written through.
+  const flags =
+    constants.O_WRONLY |
+    constants.O_CREAT |
+    constants.O_NOFOLLOW |
+    (fromStart ? constants.O_TRUNC : constants.O_APPEND);
   try {
-    await pipeline(res.body, counter, createWriteStream(partial, { flags: fromStart ? 'w' : 'a' }));
+    const out = await open(partial, flags, 0o644);
+    await pipeline(res.body, counter, out.createWriteStream());
   } catch (error) {
+    res.body.destroy(); // an open that failed never read it: free the socket
     if (error instanceof ModelDownloadError) {
-      await rm(partial, { force: true });
+      // Too large: the bytes are not the file. Too slow: they are, and the next attempt resumes from them.
+      if (error.code === 'size') await rm(partial, { force: true });
       throw error;
+    }
+    if (isNoSpace(error)) {
+      // Keeping them would keep the disk full; a later attempt starts over.
+      await rm(partial, { force: true });
+      throw fsError(error, file.name, path.dirname(partial));
     }
     // The signal, not the error's shape, says whether the user cancelled: a socket torn down by the abort
     // surfaces as a plain "aborted" connection error.
@@ -346,13 +413,36 @@ async function receive(
           `download of ${entry.id} was cancelled after ${received} bytes of ${file.name}`,
           file.name,
         )
-      : transferError(error, file, entry, partial, received);
+      : transferError(error, file, entry, received);
   }
   progress.file(file, received, 'download', true);
   return { bytes: received, hash };
 }
 
+/** Why a server's stated size is refused before any byte is taken, or null. */
+function offerProblem(file: CatalogFile, total: number | null, limit: number): string | null {
+  if (total === null) return null;
+  if (file.bytes !== null && total !== file.bytes) {
+    return `the server offers ${total} bytes, the catalog says ${file.bytes}`;
+  }
+  return total > limit ? `the server offers ${total} bytes, more than the ${limit} allowed` : null;
+}
+
+function tooLarge(file: CatalogFile, limit: number): string {
+  return file.bytes !== null
+    ? `${file.name} is larger than the published ${file.bytes} bytes`
+    : `${file.name} has no published size and passed the ceiling of ${limit} bytes (4 GiB at most, and never past the free space); the partial file was deleted`;
+}
+
+function isNoSpace(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 function networkError(error: unknown, file: CatalogFile, entry: CatalogEntry): Error {
+  if (error instanceof ResumeMismatchError || error instanceof InsecureRedirectError) {
+    return new ModelDownloadError('http', `${file.name} of ${entry.id}: ${error.message}`, file.name);
+  }
   if (error instanceof HttpStatusError) {
     return error.status === 404
       ? new ModelDownloadError(
@@ -376,15 +466,7 @@ function networkError(error: unknown, file: CatalogFile, entry: CatalogEntry): E
   );
 }
 
-function transferError(
-  error: unknown,
-  file: CatalogFile,
-  entry: CatalogEntry,
-  partial: string,
-  received: number,
-): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return fsError(error, file.name, path.dirname(partial));
+function transferError(error: unknown, file: CatalogFile, entry: CatalogEntry, received: number): Error {
   if (isAbort(error)) {
     return new ModelDownloadError(
       'aborted',
@@ -461,10 +543,6 @@ async function sizeOf(file: string): Promise<number | null> {
   } catch {
     return null;
   }
-}
-
-async function exists(p: string): Promise<boolean> {
-  return (await sizeOf(p)) !== null;
 }
 
 function mib(bytes: number): number {

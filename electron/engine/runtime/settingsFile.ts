@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from '../../../shared/settings';
+import { processAlive } from './processAlive';
 import { isUnsafeFile, readTextFileSafely } from './safeFile';
 
 /** Far above any real settings file (a few KiB): anything larger is not ours. */
@@ -68,16 +69,6 @@ async function removeStaleTemporaries(file: string): Promise<void> {
     const m = TEMPORARY.exec(name);
     if (!m || m[1] !== path.basename(file) || processAlive(Number(m[2]))) continue;
     await fs.rm(path.join(path.dirname(file), name), { force: true }).catch(() => undefined);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return isCode(error, 'EPERM'); // someone else's process: alive
   }
 }
 
