@@ -1,6 +1,7 @@
 import { DEFAULT_PASTE_KEY, DEFAULT_SETTLE_MS, pasteText, writeClipboard } from './clipboard';
 import { clipboardInstallHint, findClipboardTool } from './clipboardTools';
 import { parseKeyCombo } from './keyCombo';
+import { plainText } from './plainText';
 import { resolveToolEnv, type ToolEnv } from './toolEnv';
 import { typeText } from './typeText';
 import { findTypingTool, typingInstallHint, type TypingTool } from './typingTools';
@@ -115,7 +116,9 @@ export function createTextOutput(mode: OutputMode, opts: TextOutputOptions = {})
 
   return {
     mode,
-    async deliver(text) {
+    async deliver(raw) {
+      // Only text reaches the tools, typed or pasted: never a key (Enter, Escape) hidden in the transcript.
+      const text = plainText(raw);
       if (mode === 'none' || text === '') return { mode, ok: true };
       // Resolved per delivery so a tool installed while the app runs is picked up.
       const toolEnv = resolveToolEnv(opts);

@@ -25,6 +25,27 @@ describe('createTextOutput', () => {
     ]);
   });
 
+  it('types text only: line breaks become spaces, ESC and other control characters never reach the tool', async () => {
+    await stubs.add('xdotool');
+    const out = createTextOutput('type', { ...x11(), delayMs: 1 });
+    await out.deliver('rm -rf ~\nexit\r\n\u001b:q!\u0007 done\u202e');
+    await stubs.add('xclip', fakeClipboardBody(stubs.dir));
+    await createTextOutput('clipboard', { ...x11(), autoPaste: false }).deliver('line one\nline two\u0000');
+    expect((await stubs.calls())[0]).toEqual([
+      'xdotool',
+      'type',
+      '--clearmodifiers',
+      '--delay',
+      '1',
+      '--',
+      'rm -rf ~ exit :q! done',
+    ]);
+    expect(await clipboardContent()).toBe('line one line two');
+    // Nothing typeable left: nothing is typed.
+    expect(await out.deliver('\u001b\u0007')).toEqual({ mode: 'type', ok: true });
+    expect(await stubs.calls()).toHaveLength(2);
+  });
+
   it('falls back to the clipboard, saying why, when no typing tool is installed', async () => {
     await stubs.add('xclip', fakeClipboardBody(stubs.dir));
     const result = await createTextOutput('type', x11()).deliver('hello');
