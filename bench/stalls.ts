@@ -6,7 +6,7 @@
 // by a preloaded probe (stalls/loopProbe.mjs); gaps and EMERGENCY → release times from each stdout line's arrival.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,6 +21,7 @@ import { CASES, stallScenario, type StallCase } from './stalls/scenario';
 const BEFORE_REV = '5e463ec^';
 const PROBE = fileURLToPath(new URL('./stalls/loopProbe.mjs', import.meta.url));
 const MiB = 1024 * 1024;
+const RUNNER = 'electron/engine/simulation/runScenario.ts';
 
 interface Line {
   atMs: number;
@@ -88,24 +89,23 @@ function figures(
   lines: Line[] & { loop?: RunFigures['loop'] },
   emergencies: { atMs: number; case: StallCase }[],
 ): RunFigures {
-  const samples = lines.filter((l) => l.event.type === 'sample').map((l) => l.atMs);
+  const tOf = (l: Line): number => Number(l.event['tMs']);
+  // Gaps on the process's own clock (scenario time is wall time since the start with --realtime).
+  const samples = lines.filter((l) => l.event.type === 'sample').map(tOf);
   const gaps = samples
     .slice(1)
     .map((t, i) => t - (samples[i] ?? t))
     .sort((a, b) => a - b);
   const releaseMs = Object.fromEntries(CASES.map((c) => [c, [] as number[]])) as Record<StallCase, number[]>;
-  const entries = lines.filter((l) => l.event.type === 'level' && l.event['to'] === 'EMERGENCY');
-  for (const entry of entries) {
-    const tMs = Number(entry.event['tMs']);
-    // The scenario step this EMERGENCY answers: the latest one at or before the reading.
-    const step = emergencies.filter((e) => e.atMs <= tMs + 50).at(-1);
+  for (const step of emergencies) {
+    // From the moment other programs took the memory (the step) to our GPU session's release.
     const released = lines.find(
       (l) =>
-        l.atMs >= entry.atMs &&
+        tOf(l) >= step.atMs &&
         ((l.event.type === 'action' && l.event['name'] === 'offload') ||
           (l.event.type === 'placement' && l.event['from'] === 'gpu' && l.event['to'] === 'cpu')),
     );
-    if (step && released) releaseMs[step.case].push(released.atMs - entry.atMs);
+    if (released) releaseMs[step.case].push(tOf(released) - step.atMs);
   }
   const end = lines.find((l) => l.event.type === 'end')?.event;
   const placements = lines.filter((l) => l.event.type === 'placement' && l.event['from'] !== null);
@@ -151,6 +151,8 @@ export async function benchStalls(quick: boolean): Promise<BenchResult> {
     const before = beforeTree(dir);
     if (before) {
       await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(before, 'node_modules'));
+      // The same pacing for both: with --realtime, time no longer waits for a move to finish (runScenario.ts).
+      await copyFile(path.join(REPO_ROOT, RUNNER), path.join(before, RUNNER));
       // The old scenario schema has no "switch" command: the before run skips the model switch.
       const old = stallScenario(modelPath, modelMiB, cycles, false);
       const file = path.join(dir, 'before.json');
@@ -219,12 +221,14 @@ function result(
     'Both runs: `simulate --json --realtime --samples` with the same scenario (bench/stalls/scenario.ts), one after' +
       ' the other on this machine; the model is an 800 MB dense ONNX model run for real on the CPU while its GPU' +
       ' placement is simulated VRAM. Event-loop delay: perf_hooks.monitorEventLoopDelay inside the process' +
-      ' (bench/stalls/loopProbe.mjs, 5 ms resolution), counted from the first GPU reading. "GPU released" is from the' +
-      ' arrival of the EMERGENCY `level` event to the first `offload` action or GPU → CPU `placement` after it (both' +
-      ' codes emit these once the GPU session is released). "Restore loading": the after code abandons the load at' +
+      ' (bench/stalls/loopProbe.mjs, 5 ms resolution), counted from the first GPU reading. Gaps between readings on' +
+      ' the process\'s own clock (event `tMs`). "GPU released" is from the scenario step that takes the GPU to 97 %' +
+      ' to the first `offload` action or GPU → CPU `placement` after it (both codes emit these once the GPU session' +
+      ' is released), on the same clock: it includes noticing the step (100 ms sampling and the confirming' +
+      ' reading). "Restore loading": the after code abandons the load at' +
       ' once (nothing of it is on the simulated GPU yet); ONNX Runtime finishes creating the half-built session on' +
       ' its host thread and it is released right then. The before code has no model-switch command, so its run' +
-      ' skips that case. Requests: one to `stt` every 100 ms (none while the model is out for a switch).',
+      " skips that case. Both runs use this checkout's scenario runner, so time is paced the same way. Requests: one to `stt` every 100 ms (none while the model is out for a switch).",
   ].join('\n');
   return {
     name: 'stalls',

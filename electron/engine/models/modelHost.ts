@@ -1,7 +1,7 @@
 import type { Clock } from '../runtime/clock';
 import { classifyGpuError, type GpuErrorKind } from './gpuErrors';
 import type { Device, Feeds, ModelSpec, Outputs, SessionFactory } from './session';
-import { TrackedSession } from './trackedSession';
+import { SessionRetired, TrackedSession } from './trackedSession';
 
 export interface PlacementEvent {
   model: string;
@@ -146,14 +146,17 @@ export class ModelHost {
 
   async run(id: string, feeds: Feeds): Promise<RunResult> {
     const slot = this.slot(id);
-    // No await on the usual path: the run starts on the session active now, not one a move may install later.
-    const session = slot.active ?? (await this.activeOf(slot));
-    try {
-      const outputs = await session.run(feeds);
-      return { outputs, device: session.device, ep: session.ep, retriedOnCpu: false };
-    } catch (error) {
-      if (session.device !== 'gpu') throw error;
-      return this.retryOnCpu(slot, feeds, error);
+    for (;;) {
+      // No await on the usual path: the run queues on the session active now, not one a move installs later.
+      const session = slot.active ?? (await this.activeOf(slot));
+      try {
+        const outputs = await session.run(feeds);
+        return { outputs, device: session.device, ep: session.ep, retriedOnCpu: false };
+      } catch (error) {
+        if (error instanceof SessionRetired) continue; // swapped out before it started: run where the model is now
+        if (session.device !== 'gpu') throw error;
+        return this.retryOnCpu(slot, feeds, error);
+      }
     }
   }
 

@@ -12,7 +12,10 @@ export type EndEvent = { type: 'end'; tMs: number; status: EngineStatus; request
 
 export interface RunOptions {
   emit: (event: TimedEvent | EndEvent) => void;
-  /** Pace simulated time to the wall clock (demos). */
+  /**
+   * Pace simulated time to the wall clock (demos, the stalls benchmark): time moves on while models move, instead
+   * of waiting for every move to finish as a virtual-time run does (which keeps runs deterministic).
+   */
   realtime?: boolean;
   realFactory?: SessionFactory | null;
   /** Inputs per model; by default built from each `path` model's declared inputs when it runs for real. */
@@ -36,8 +39,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
   const wallStart = performance.now();
   await clock.runUntil(scenario.durationMs, async () => {
-    await settle(rig.manager);
-    if (opts.realtime) await sleep(clock.now() - (performance.now() - wallStart));
+    if (!opts.realtime) return settle(rig.manager);
+    // Paced to the wall clock, time does not wait for a model move to finish: readings keep coming during one,
+    // as they do in the engine (and a stalled engine shows as late readings).
+    await new Promise((r) => setImmediate(r));
+    await sleep(clock.now() - (performance.now() - wallStart));
   });
   await settle(rig.manager);
   const end: EndEvent = {
