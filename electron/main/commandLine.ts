@@ -14,7 +14,8 @@ export interface LaunchOptions {
   engineArgs: string[];
 }
 
-const ENGINE_OPTIONS = ['scenario', 'probe', 'speech'] as const;
+/** `--catalog FILE`: more models to offer (a mirror's catalog), as the README documents for the app too. */
+const ENGINE_OPTIONS = ['scenario', 'probe', 'speech', 'catalog'] as const;
 
 /**
  * Scan argv for our flags. Unknown arguments are ignored rather than rejected: Electron's argv

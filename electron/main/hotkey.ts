@@ -29,6 +29,12 @@ export class HotkeyBinding {
     if (wanted === this.bound) return { ok: true };
     this.clear();
     if (!wanted) return { ok: true };
+    if (isBareKey(wanted)) {
+      return {
+        ok: false,
+        reason: `"${wanted}" has no modifier: it would take that key from every application; add Ctrl, Alt, Shift or Super`,
+      };
+    }
     let registered: boolean;
     try {
       registered = this.api.register(wanted, this.onPress);
@@ -50,6 +56,30 @@ export class HotkeyBinding {
     if (this.bound) this.api.unregister(this.bound);
     this.bound = null;
   }
+}
+
+const MODIFIERS = new Set([
+  'command',
+  'cmd',
+  'control',
+  'ctrl',
+  'commandorcontrol',
+  'cmdorctrl',
+  'alt',
+  'option',
+  'altgr',
+  'shift',
+  'super',
+  'meta',
+]);
+
+/**
+ * A global shortcut without a modifier ("A", "Space", "Enter") is grabbed desktop-wide: that key would stop
+ * reaching every other application. A malformed one ("Ctrl+") is left for Electron to explain.
+ */
+export function isBareKey(accelerator: string): boolean {
+  const parts = accelerator.split('+').map((p) => p.trim().toLowerCase());
+  return parts.every((p) => p !== '') && !parts.some((p) => MODIFIERS.has(p));
 }
 
 function errorText(error: unknown): string {

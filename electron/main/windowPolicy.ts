@@ -128,7 +128,8 @@ export function isPermissionAllowed(
 ): boolean {
   if (permission !== 'media') return false;
   if (!isAppOrigin(requester)) return false;
-  return (mediaTypes ?? []).every((t) => t === 'audio');
+  // No media type named is not "audio only": an empty list would pass `every` and grant the camera too.
+  return mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'audio');
 }
 
 export const POPOVER_SIZE = { width: 380, height: 580 };

@@ -243,14 +243,23 @@ export class EngineBridge {
       this.routes.set(id, { peer, localId });
       outgoing = { ...(message as object), id };
     }
-    child.send(outgoing as object, (error) => {
-      if (!error || localId === null) return;
-      // The engine went away between the check and the write: answer now rather than never.
+    const undeliverable = (why: string) => {
+      if (localId === null) return;
       for (const [id, route] of this.routes) {
         if (route.peer === peer && route.localId === localId) this.routes.delete(id);
       }
-      peer.deliver(failure(localId, `the engine did not receive the request: ${error.message}`));
-    });
+      peer.deliver(failure(localId, `the engine did not receive the request: ${why}`));
+    };
+    try {
+      child.send(outgoing as object, (error) => {
+        // The engine went away between the check and the write: answer now rather than never.
+        if (error) undeliverable(error.message);
+      });
+    } catch (error) {
+      // The serializer throws synchronously on what it cannot encode (a frame nested thousands of levels
+      // deep overflows its stack): refuse that one message, never take the bridge down with it.
+      undeliverable(error instanceof Error ? error.message : String(error));
+    }
   }
 
   private fromEngine(message: unknown): void {

@@ -27,6 +27,17 @@ describe('parseCommandLine', () => {
     );
     expect(parseCommandLine(['x', '--scenario', '--open']).engineArgs).toEqual([]); // missing value
   });
+
+  it('forwards --catalog to the engine, as the README documents for the app', () => {
+    expect(parseCommandLine(['x', '--catalog', '/srv/mirror.json', '--open']).engineArgs).toEqual([
+      '--catalog',
+      '/srv/mirror.json',
+    ]);
+    expect(parseCommandLine(['x', '--catalog=/srv/mirror.json']).engineArgs).toEqual([
+      '--catalog',
+      '/srv/mirror.json',
+    ]);
+  });
 });
 
 describe('secondInstanceCommand', () => {

@@ -41,6 +41,20 @@ describe('HotkeyBinding', () => {
     expect(bad).toEqual({ ok: false, reason: '"Nonsense+" is not a valid shortcut (conversion failure)' });
   });
 
+  it('refuses a bare key, which would be taken from every application, and never registers it', () => {
+    const { api, registered } = fakeShortcuts();
+    const binding = new HotkeyBinding(api, () => undefined, false);
+    for (const bare of ['A', 'Space', 'Enter', 'F5']) {
+      const result = binding.set(bare);
+      expect(result.ok ? '' : result.reason).toMatch(
+        /has no modifier: it would take that key from every application/,
+      );
+    }
+    expect(registered.size).toBe(0);
+    expect(binding.set('Super+Space')).toEqual({ ok: true });
+    expect(binding.set('Shift+F5')).toEqual({ ok: true });
+  });
+
   it('detects Wayland sessions', () => {
     expect(isWayland({ XDG_SESSION_TYPE: 'wayland' })).toBe(true);
     expect(isWayland({ WAYLAND_DISPLAY: 'wayland-0' })).toBe(true);

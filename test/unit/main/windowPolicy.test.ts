@@ -81,13 +81,18 @@ describe('window security policy', () => {
 
   it('grants the microphone to our page only: no camera, no other permission, no other page', () => {
     expect(isPermissionAllowed('media', PAGE, ['audio'])).toBe(true);
-    expect(isPermissionAllowed('media', 'app://swictation', undefined)).toBe(true); // a check, by origin
     expect(isPermissionAllowed('media', PAGE, ['audio', 'video'])).toBe(false);
     expect(isPermissionAllowed('media', 'https://evil.example/', ['audio'])).toBe(false);
     expect(isPermissionAllowed('media', 'app://evil', ['audio'])).toBe(false);
     expect(isPermissionAllowed('media', 'file:///', ['audio'])).toBe(false);
     expect(isPermissionAllowed('geolocation', PAGE, undefined)).toBe(false);
     expect(isPermissionAllowed('notifications', PAGE, undefined)).toBe(false);
+  });
+
+  it('media with no media type named is refused, even for our own page', () => {
+    expect(isPermissionAllowed('media', PAGE, undefined)).toBe(false);
+    expect(isPermissionAllowed('media', 'app://swictation', [])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://swictation', ['audio'])).toBe(true);
   });
 
   it('loads our app:// origin only: no file://, no network', () => {
