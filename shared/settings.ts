@@ -93,9 +93,13 @@ export const memorySettingsSchema = z.strictObject(
     headroomMiB: z
       .number({ error: 'GPU headroom must be a number' })
       .min(0, { error: 'GPU headroom must be at least 0 MiB' })
+      .max(1_048_576, { error: 'GPU headroom must be at most 1048576 MiB (1 TiB)' })
       .default(256),
     /** Which GPU to watch and use: an index ("0") or a UUID; empty = the first. */
-    gpu: z.string({ error: 'GPU must be an index or a UUID' }).default(''),
+    gpu: z
+      .string({ error: 'GPU must be an index or a UUID' })
+      .max(128, { error: 'GPU must be an index or a UUID (at most 128 characters)' })
+      .default(''),
     devicePreference: z
       .enum(['auto', 'gpu', 'cpu'], { error: 'device preference must be auto, gpu or cpu' })
       .default('auto'),
@@ -109,7 +113,10 @@ export const memorySettingsSchema = z.strictObject(
 const speechFields = z.strictObject(
   {
     /** An installed model id or a folder; empty: the first installed model, else the bundled tiny model. */
-    model: z.string({ error: 'model must be a model id or a folder' }).default(''),
+    model: z
+      .string({ error: 'model must be a model id or a folder' })
+      .max(4096, { error: 'model must be a model id or a folder (at most 4096 characters)' })
+      .default(''),
     outputMode: z
       .enum(['type', 'clipboard', 'none'], { error: 'output mode must be type, clipboard or none' })
       .default('type'),
@@ -122,6 +129,7 @@ const speechFields = z.strictObject(
     maxUtteranceMs: ms('maximum utterance length', 2000, 120_000, 30_000),
     hotkey: z
       .string({ error: 'hotkey must be text like CommandOrControl+Shift+D' })
+      .max(100, { error: 'hotkey must be at most 100 characters' })
       .default('CommandOrControl+Shift+D'),
   },
   { error: unknownOr('speech settings must be an object') },
