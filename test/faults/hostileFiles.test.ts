@@ -3,10 +3,13 @@
  * symlink planted to leak or clobber another file, a device, a leftover from a killed writer. The engine
  * starts within seconds, says what it set aside and why, and never reads or writes through the link.
  */
-import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { installBundledModel } from '../../electron/engine/models/downloader';
+import { FIXTURE_MODEL_DIR } from '../../electron/engine/stt/modelLocation';
 import { SettingsStore } from '../../electron/main/settingsStore';
+import { mirrorEntry } from '../fixtures/mirrorCatalog';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import {
   clip,
@@ -133,4 +136,41 @@ describe.skipIf(speechMissing !== null)('history and journal files that are not 
       settings: { speech: { outputMode: 'none' }, memory: { intervalMs: 1500 } },
     });
   });
+});
+
+describe.skipIf(speechMissing !== null)('model files that are not files', () => {
+  it.each([
+    ['tokens.txt of an installed model', 'installed', 'tokens.txt'],
+    ['model.onnx of a model folder given by path', 'folder', 'model.onnx'],
+  ])(
+    '%s is a FIFO: the engine starts within 5 s, names it, and refuses Dictate with the reason',
+    async (_, kind, name) => {
+      const home = await scratch.home();
+      let dir = join(home, 'my-model');
+      if (kind === 'installed') {
+        const entry = mirrorEntry('mine', []);
+        await installBundledModel(
+          { ...entry, bundledDir: FIXTURE_MODEL_DIR },
+          { appRoot: '/', modelsDir: join(home, 'models') },
+        );
+        dir = join(home, 'models', 'mine');
+      } else await cp(FIXTURE_MODEL_DIR, dir, { recursive: true });
+      await writeFile(
+        join(home, 'settings.json'),
+        JSON.stringify({ speech: { outputMode: 'none', model: kind === 'installed' ? 'mine' : dir } }),
+      );
+      await rm(join(dir, name));
+      makeFifo(join(dir, name));
+
+      const { engine, ms } = await timedStart(home, ['--probe', 'none']);
+      expect(ms).toBeLessThan(START_LIMIT_MS);
+      const said = new RegExp(`${name.replace('.', '\\.')} is a FIFO, not a file`);
+      const failure = await engine.waitFor(
+        (e) => e.type === 'failure' && e.during === 'loading the speech model',
+      );
+      expect(failure.type === 'failure' && failure.message).toMatch(said);
+      await expect(engine.client.call('dictation.start', { source: 'push' })).rejects.toThrow(said);
+      expect((await lstat(join(dir, name))).isFIFO()).toBe(true);
+    },
+  );
 });

@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readTextFileSafely } from '../runtime/safeFile';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -36,7 +36,8 @@ export async function readInstallManifest(dir: string): Promise<InstallManifest 
   const file = path.join(dir, INSTALL_MANIFEST);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A manifest is a few KiB; a FIFO or a device under its name must not block listing or loading models.
+    text = await readTextFileSafely(file, { maxBytes: 1024 * 1024, followSymlinks: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -3,9 +3,10 @@
  * else from the files: encoder-model*.onnx + decoder_joint-model*.onnx is a NeMo TDT export, model*.onnx a
  * NeMo CTC export. Every problem names the file: missing, empty, not ONNX, shorter than installed.
  */
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readInstallManifest } from '../models/downloadManifest';
+import { openRegularFile, readTextFileSafely } from '../runtime/safeFile';
 import type { Device, ModelSpec } from '../models/session';
 import { defaultModelConfig, parseModelConfig, type SttFamily } from './modelConfig';
 import { NemoCtcRecognizer, type FeatureFn } from './nemoCtc';
@@ -23,6 +24,12 @@ export interface LoadRecognizerOptions {
 export type LoadedRecognizer = NemoCtcRecognizer | NemoTdtRecognizer;
 
 const MiB = 1024 * 1024;
+/**
+ * Model files are read through safeFile: a FIFO or a device in a model folder would block the engine's start
+ * (or onnxruntime's read) forever. Links are followed: a model folder may be the user's own, or linked.
+ */
+const TEXT_LIMIT = { maxBytes: 16 * MiB, followSymlinks: true };
+const readText = (file: string) => readTextFileSafely(file, TEXT_LIMIT);
 
 export async function loadRecognizer(
   dir: string,
@@ -32,11 +39,7 @@ export async function loadRecognizer(
   const quant = opts.quantization ?? 'fp32';
   const detected = detectFamily(files);
   const config = files.has('config.json')
-    ? parseModelConfig(
-        await readFile(path.join(dir, 'config.json'), 'utf8'),
-        detected,
-        path.join(dir, 'config.json'),
-      )
+    ? parseModelConfig(await readText(path.join(dir, 'config.json')), detected, path.join(dir, 'config.json'))
     : detected
       ? defaultModelConfig(detected)
       : null;
@@ -107,7 +110,7 @@ async function loadVocabulary(dir: string, files: Set<string>): Promise<Vocabula
   if (name === undefined)
     throw new Error(`token list ${path.join(dir, 'tokens.txt')} is missing (nor is there vocab.txt)`);
   const file = path.join(dir, name);
-  return parseTokens(await readFile(file, 'utf8'), file);
+  return parseTokens(await readText(file), file);
 }
 
 /**
@@ -129,16 +132,23 @@ async function specFor(
     throw new Error(`model file ${file} is not an ONNX model (corrupt or a download error page)`);
   let bytes = head.size;
   for (const data of [`${name}.data`, `${name}_data`]) {
-    if (files.has(data)) bytes += (await stat(path.join(dir, data))).size;
+    if (!files.has(data)) continue;
+    const s = await stat(path.join(dir, data));
+    if (!s.isFile()) throw new Error(`model file ${path.join(dir, data)} is not a regular file`);
+    bytes += s.size;
   }
   return { id, role: 'stt', path: file, sizeMiB: Math.max(1, Math.round(bytes / MiB)), prefer };
 }
 
 async function readHead(file: string): Promise<{ size: number; first: number | undefined }> {
-  const size = (await stat(file)).size;
-  if (size === 0) return { size, first: undefined };
-  const handle = await open(file, 'r');
+  // Checked to be a regular file here, before onnxruntime is ever given the path.
+  const { handle, stats } = await openRegularFile(file, {
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    followSymlinks: true,
+  });
+  const size = stats.size;
   try {
+    if (size === 0) return { size, first: undefined };
     const buf = new Uint8Array(1);
     await handle.read(buf, 0, 1, 0);
     return { size, first: buf[0] };
