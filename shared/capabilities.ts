@@ -12,10 +12,12 @@ import type { Method, ParamsOf } from './contract';
  */
 export type ClientKind = 'trusted' | 'window';
 
-/** What the engine knows when it judges a request (consents main recorded). */
+/** What the engine knows when it judges a request (consents main recorded, the settings in force). */
 export interface CapabilityContext {
   /** Main confirmed, in its own dialog, installing this model without confirmed checksums (one use). */
   takeUnverifiedConsent(id: string): boolean;
+  /** The speech model setting in force (a window may keep a folder set from the command line, not name one). */
+  currentSpeechModel(): string;
 }
 
 /** `allowed`, `trusted-only`, or a check of the params returning why it is refused (null: allowed). */
@@ -23,6 +25,23 @@ type WindowRule<M extends Method> =
   'allowed' | 'trusted-only' | ((params: ParamsOf<M>, ctx: CapabilityContext) => string | null);
 
 const NO_PATHS = 'a window cannot name file paths: dictation from a file is for the command line and tests';
+const NO_MODEL_FOLDER =
+  'a window cannot name file paths: choose an installed model by its id; a model folder is set from the command line';
+
+/** A model setting that may be a path (a folder): anything but empty (automatic) or a plain model id. */
+function isPath(model: string): boolean {
+  return model !== '' && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(model);
+}
+
+/** settings.set from a window: any value but a new model folder (keeping the one in force is fine). */
+function settingsRefusal(settings: unknown, ctx: CapabilityContext): string | null {
+  if (typeof settings !== 'object' || settings === null) return null; // the schema answers that
+  const speech = (settings as { speech?: unknown }).speech;
+  if (typeof speech !== 'object' || speech === null) return null;
+  const model = (speech as { model?: unknown }).model;
+  if (typeof model !== 'string' || !isPath(model)) return null;
+  return model === ctx.currentSpeechModel() ? null : NO_MODEL_FOLDER;
+}
 
 /**
  * The capability table for windows. A mapped type over every method: a new method does not compile until
@@ -34,7 +53,7 @@ export const WINDOW_RULES: { [M in Method]: WindowRule<M> } = {
   restore: 'allowed',
   offload: 'allowed',
   'settings.get': 'allowed',
-  'settings.set': 'allowed',
+  'settings.set': (p, ctx) => settingsRefusal(p.settings, ctx),
   report: 'allowed',
   'dictation.start': (p) => (p.source === 'file' || p.path !== undefined ? NO_PATHS : null),
   'dictation.stop': 'allowed',

@@ -80,6 +80,30 @@ describe('a window’s port', () => {
     await window.call('dictation.stop');
   });
 
+  it('cannot set a model folder by path, but keeps one set from the command line when saving other settings', async () => {
+    const home = await scratch.home();
+    const engine = scratch.engine(['--probe', 'none', '--speech', 'off'], home);
+    await engine.waitFor((e) => e.type === 'report');
+    const window = attachWindow(engine, 'window:1');
+    await expect(
+      window.call('settings.set', { settings: { speech: { model: '/etc' } } }),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(
+        /a window cannot name file paths: choose an installed model by its id/,
+      ) as unknown,
+    });
+    expect((await engine.client.call('settings.get')).speech.model).toBe('');
+    // An id is fine; a folder set by a trusted client (the CLI) stays when the window saves other settings.
+    await window.call('settings.set', { settings: { speech: { model: 'tiny-ctc' } } });
+    const folder = join(home, 'my-model');
+    await engine.client.call('settings.set', { settings: { speech: { model: folder } } });
+    const saved = await window.call('settings.set', {
+      settings: { speech: { model: folder }, memory: { intervalMs: 1500 } },
+    });
+    expect(saved.speech.model).toBe(folder);
+  });
+
   it('cannot install an unverified model unless main consented, once', async () => {
     const home = await scratch.home();
     const engine = scratch.engine(['--probe', 'none', '--speech', 'off'], home);

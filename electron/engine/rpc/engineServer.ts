@@ -77,7 +77,10 @@ export interface ServeOptions {
 export function serveEngine(port: Port, engine: Engine, opts: ServeOptions = {}) {
   const stats = opts.stats ?? { requests: 0, errors: 0, dropped: 0 };
   const client = opts.client ?? 'trusted';
-  const ctx = { takeUnverifiedConsent: (id: string) => consentsOf(engine).take(id) };
+  const ctx = {
+    takeUnverifiedConsent: (id: string) => consentsOf(engine).take(id),
+    currentSpeechModel: () => engine.getSettings().speech.model,
+  };
   const reply = (
     id: number,
     body: { ok: true; result: unknown } | { ok: false; error: { code: ErrorCode; message: string } },
