@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Engine } from './engine';
 import type { ProbeChoice } from './memory/probes/openProbe';
@@ -6,6 +5,7 @@ import { processLink } from './rpc/processPort';
 import { sendEvent, serveEngine } from './rpc/engineServer';
 import { WindowPorts } from './rpc/windowPorts';
 import { EngineLog } from './runtime/engineLog';
+import { readTextFileSafely } from './runtime/safeFile';
 import { userDataDir, userDataPaths } from './runtime/userDataDir';
 import { parseScenario, type Scenario } from './simulation/scenario';
 import { readCatalogFile } from './models/catalogFile';
@@ -65,7 +65,9 @@ async function startEngineProcess(): Promise<void> {
 }
 
 async function loadScenario(file: string): Promise<Scenario> {
-  const parsed = parseScenario(JSON.parse(await readFile(file, 'utf8')));
+  // A FIFO or a device given as --scenario must fail the start at once, not hold it forever.
+  const text = await readTextFileSafely(file, { maxBytes: 16 * 1024 * 1024, followSymlinks: true });
+  const parsed = parseScenario(JSON.parse(text));
   if (!parsed.ok) throw new Error(`${file}: ${parsed.error}`);
   return parsed.scenario;
 }

@@ -174,3 +174,16 @@ describe.skipIf(speechMissing !== null)('model files that are not files', () => 
     },
   );
 });
+
+describe('a start-up file given on the command line that is not a file', () => {
+  it('--scenario naming a FIFO: the engine exits at once with the reason instead of waiting forever', async () => {
+    const home = await scratch.home();
+    const fifo = join(home, 'scenario.json');
+    makeFifo(fifo);
+    const engine = scratch.engine(['--scenario', fifo, '--speech', 'off'], home);
+    const started = performance.now();
+    const code = await new Promise<number | null>((resolve) => engine.child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(performance.now() - started).toBeLessThan(START_LIMIT_MS);
+  });
+});
