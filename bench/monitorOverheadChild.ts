@@ -3,13 +3,19 @@
 // compiler in the worker's heap. Prints one JSON line: ChildReport.
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_SETTINGS } from '../shared/settings';
 import { GpuMonitor } from '../electron/engine/memory/gpuMonitor';
+import { MemoryManager } from '../electron/engine/memory/memoryManager';
+import { ModelHost } from '../electron/engine/models/modelHost';
+import { wallClock } from '../electron/engine/runtime/clock';
 
 export interface ChildArgs {
   durationMs: number;
   intervalsMs: number[];
   /** Also measure a worker that only wakes on a timer at this interval: the floor under any sampling thread. */
   bareTimerMs: number | null;
+  /** Also measure the monitor driven by a MemoryManager with adaptive sampling (calm interval 2 s). */
+  adaptive: boolean;
   libraryPath: string | undefined;
 }
 
@@ -104,9 +110,45 @@ async function measureIdle(durationMs: number, label: string): Promise<Measureme
   };
 }
 
-async function measureMonitor(args: ChildArgs, intervalMs: number, errors: string[]): Promise<Measurement> {
+/**
+ * The engine's way: samples go to a MemoryManager (no models) whose adaptive sampling sets the monitor's interval,
+ * from the calm 2 s up to 250 ms near a threshold. The stub GPU sits at a calm 26 %.
+ */
+function adaptiveManager(monitor: () => GpuMonitor): MemoryManager {
+  const host = new ModelHost({
+    factory: { create: () => Promise.reject(new Error('no models in this benchmark')) },
+    clock: wallClock,
+    readFreeMiB: () => Promise.resolve(null),
+    onPlacement: () => undefined,
+    onGpuError: () => undefined,
+  });
+  return new MemoryManager({
+    settings: DEFAULT_SETTINGS.memory,
+    host,
+    clock: wallClock,
+    gpuAvailable: false,
+    probeKind: 'nvml',
+    requestSample: () => void monitor().sampleNow(),
+    setSamplingInterval: (ms) => monitor().setInterval(ms),
+    emit: () => undefined,
+  });
+}
+
+async function measureMonitor(
+  args: ChildArgs,
+  intervalMs: number,
+  errors: string[],
+  adaptive = false,
+): Promise<Measurement> {
   let samples = 0;
-  const monitor = new GpuMonitor({ onSample: () => samples++, onError: (m) => errors.push(m) });
+  const manager = adaptive ? adaptiveManager(() => monitor) : null;
+  const monitor: GpuMonitor = new GpuMonitor({
+    onSample: (s) => {
+      samples++;
+      manager?.onSample(s);
+    },
+    onError: (m) => errors.push(m),
+  });
   const before = tids();
   const startupCpu = process.cpuUsage();
   // GpuMonitor unrefs its worker at once: without this, nothing would keep the process alive while it boots.
@@ -130,7 +172,9 @@ async function measureMonitor(args: ChildArgs, intervalMs: number, errors: strin
     const wallMs = performance.now() - t0;
     const threadEnd = threadCpuNs(worker);
     return {
-      label: `GpuMonitor every ${intervalMs} ms`,
+      label: adaptive
+        ? `GpuMonitor + MemoryManager, adaptive (calm ${intervalMs} ms), calm plateau`
+        : `GpuMonitor every ${intervalMs} ms`,
       kind: 'monitor',
       intervalMs,
       wallMs,
@@ -191,6 +235,7 @@ async function main(): Promise<void> {
   const errors: string[] = [];
   const runs: Measurement[] = [await measureIdle(args.durationMs, 'idle (before)')];
   for (const interval of args.intervalsMs) runs.push(await measureMonitor(args, interval, errors));
+  if (args.adaptive) runs.push(await measureMonitor(args, 2000, errors, true));
   if (args.bareTimerMs !== null) runs.push(await measureBareTimer(args, args.bareTimerMs));
   runs.push(await measureIdle(args.durationMs, 'idle (after)'));
   process.stdout.write(`${JSON.stringify({ runs, errors } satisfies ChildReport)}\n`);

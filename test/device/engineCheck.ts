@@ -122,6 +122,23 @@ async function main(): Promise<number> {
       .flatMap((e) => (e.type === 'level' ? [`${e.to}@${(e.usage * 100).toFixed(1)}%`] : []));
     measured('levels', levels.join(' → '));
     measured('offload', off);
+    // Issue 9: what each action freed (NVML's per-process figure) and the EMERGENCY reading → release time.
+    const actions = engine.events.slice(since).flatMap((e) => (e.type === 'action' ? [e] : []));
+    measured(
+      'actions [name, level, ms, freedMiB, heapFreedMiB]',
+      actions.map((a) => [a.name, a.level, Math.round(a.ms), a.freedMiB, a.heapFreedMiB ?? null]),
+    );
+    const evacuation = actions.find((a) => a.name === 'offload');
+    check(
+      'EMERGENCY reading → GPU session released within 150 ms',
+      evacuation !== undefined && evacuation.ms <= 150,
+      evacuation ? `${Math.round(evacuation.ms)} ms` : 'no offload action',
+    );
+    check(
+      'the offload says what it freed, from NVML’s per-process list',
+      typeof evacuation?.freedMiB === 'number' && evacuation.freedMiB > 0,
+      `freedMiB ${String(evacuation?.freedMiB)}`,
+    );
     check(
       'EMERGENCY moved the model to the CPU',
       levels.some((l) => l.startsWith('EMERGENCY')) && off.type === 'placement',

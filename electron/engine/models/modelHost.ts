@@ -72,6 +72,8 @@ interface Slot {
   cpuBuildMs: number | null;
   /** Moves of one model are serialized: each waits for the previous. Evacuation does not wait. */
   moving: Promise<unknown>;
+  /** Taken out (a model switch, shutdown): runs still holding the slot fail instead of waiting for a session. */
+  removed: boolean;
 }
 
 interface LoadToken {
@@ -134,6 +136,7 @@ export class ModelHost {
       measuredMiB: created.measuredMiB,
       cpuBuildMs: device === 'cpu' ? created.ms : null,
       moving: Promise.resolve(),
+      removed: false,
     });
     this.deps.onPlacement({
       model: spec.id,
@@ -148,7 +151,7 @@ export class ModelHost {
     const slot = this.slot(id);
     for (;;) {
       // No await on the usual path: the run queues on the session active now, not one a move installs later.
-      const session = slot.active ?? (await this.activeOf(slot));
+      const session = (!slot.removed && slot.active) || (await this.activeOf(slot));
       try {
         const outputs = await session.run(feeds);
         return { outputs, device: session.device, ep: session.ep, retriedOnCpu: false };
@@ -321,6 +324,7 @@ export class ModelHost {
     const slot = this.slot(id);
     await slot.moving;
     this.slots.delete(id);
+    slot.removed = true;
     await Promise.allSettled([slot.cpuBuild, slot.refilling]);
     await slot.active?.drainAndRelease();
     await slot.standby?.drainAndRelease();
@@ -353,6 +357,7 @@ export class ModelHost {
 
   /** The session that serves now; after an evacuation, waits until the CPU copy is in. */
   private async activeOf(slot: Slot): Promise<TrackedSession> {
+    if (slot.removed) throw new Error(`model ${slot.spec.id} was unloaded`);
     while (slot.active === null) {
       slot.refilling ??= this.takeCpuCopy(slot)
         .then((s) =>
@@ -360,6 +365,7 @@ export class ModelHost {
         )
         .finally(() => (slot.refilling = null));
       await slot.refilling;
+      if (slot.removed) throw new Error(`model ${slot.spec.id} was unloaded`);
     }
     return slot.active;
   }
@@ -376,7 +382,10 @@ export class ModelHost {
   }
 
   private async takeCpuCopy(slot: Slot): Promise<TrackedSession> {
-    while (!slot.standby) await this.ensureCpuCopy(slot);
+    while (!slot.standby) {
+      if (slot.removed) throw new Error(`model ${slot.spec.id} was unloaded`);
+      await this.ensureCpuCopy(slot);
+    }
     const session = slot.standby;
     slot.standby = null;
     return session;

@@ -583,3 +583,19 @@ describe('ModelHost: EMERGENCY evacuation frees the GPU first', () => {
     await evacuation;
   });
 });
+
+describe('ModelHost: a model taken out', () => {
+  it('fails the runs still waiting for it, instead of retrying them forever', async () => {
+    const factory = new ControlledFactory();
+    const { host } = rig(factory);
+    await host.add(STT, 'cpu', 'x');
+    const running = host.run('stt', {});
+    const waiting = host.run('stt', {});
+    const removed = host.remove('stt');
+    factory.resolveRuns(session(factory, 0));
+    await removed;
+    await expect(running).resolves.toMatchObject({ device: 'cpu' });
+    await expect(waiting).rejects.toThrow('model stt was unloaded');
+    expect(factory.violations).toEqual([]);
+  });
+});
