@@ -63,6 +63,11 @@ const KILL_AFTER_MS = 5000;
  * Forks the real engine and multiplexes any number of peers onto its one IPC channel. Each peer numbers
  * its requests from 1, so request ids are rewritten to bridge-wide ids on the way in and back on the way
  * out; events go to every peer. Exits are recorded and reported; restarts happen only when asked.
+ *
+ * A browser page is a window, as in the app: its requests go through a window port of its own (attached with
+ * `attach-port`, messages wrapped as `port-message`; electron/engine/rpc/processPort.ts), so the engine
+ * applies a window's capabilities to it (shared/capabilities.ts). The harness's own client stays on the
+ * trusted parent link.
  */
 export class EngineBridge {
   readonly events: TimedEvent[] = [];
@@ -72,6 +77,10 @@ export class EngineBridge {
   private readonly peers = new Set<Peer>();
   private readonly routes = new Map<number, Route>();
   private nextId = 1;
+  /** Each browser peer's window-port name, and which peers have a port on the current engine process. */
+  private readonly clientNames = new WeakMap<Peer, string>();
+  private attached = new Set<Peer>();
+  private nextClient = 1;
   private queue: { peer: Peer; message: unknown }[] = [];
   private stderrLines: string[] = [];
   private exitRequested = false;
@@ -183,6 +192,10 @@ export class EngineBridge {
 
   detach(peer: Peer): void {
     this.peers.delete(peer);
+    const client = this.clientNames.get(peer);
+    if (client !== undefined && this.attached.delete(peer) && this.childProcess?.connected) {
+      this.childProcess.send({ kind: 'detach-port', client }, () => undefined);
+    }
     // Responses still owed to it are dropped when they arrive (their route is gone).
     for (const [id, route] of this.routes) if (route.peer === peer) this.routes.delete(id);
     this.queue = this.queue.filter((q) => q.peer !== peer);
@@ -251,7 +264,7 @@ export class EngineBridge {
       peer.deliver(failure(localId, `the engine did not receive the request: ${why}`));
     };
     try {
-      child.send(outgoing as object, (error) => {
+      child.send(this.wrapForPeer(child, peer, outgoing) as object, (error) => {
         // The engine went away between the check and the write: answer now rather than never.
         if (error) undeliverable(error.message);
       });
@@ -262,11 +275,44 @@ export class EngineBridge {
     }
   }
 
+  /** A browser peer's message travels in its own window port; the harness's own on the parent link. */
+  private wrapForPeer(child: ChildProcess, peer: Peer, message: unknown): unknown {
+    if (peer === this.internal.peer) return message;
+    let client = this.clientNames.get(peer);
+    if (client === undefined) this.clientNames.set(peer, (client = `window:harness-${this.nextClient++}`));
+    if (!this.attached.has(peer)) {
+      child.send({ kind: 'attach-port', client }, () => undefined);
+      this.attached.add(peer);
+    }
+    return { kind: 'port-message', client, message };
+  }
+
+  /**
+   * What the engine sent a peer's window port: responses are routed like any other; of events, only those
+   * meant for that port alone (a protocol error) are delivered, since every broadcast also arrives on the
+   * parent link and is relayed from there.
+   */
+  private fromWindowPort(wrapped: { client?: unknown; message?: unknown }): void {
+    const inner = wrapped.message as { kind?: unknown; event?: { type?: unknown } } | undefined;
+    if (inner?.kind === 'response') {
+      this.fromEngine(inner);
+      return;
+    }
+    if (inner?.kind !== 'event' || inner.event?.type !== 'protocol-error') return;
+    for (const peer of this.attached) if (this.clientNames.get(peer) === wrapped.client) peer.deliver(inner);
+  }
+
   private fromEngine(message: unknown): void {
     if (typeof message !== 'object' || message === null) {
       this.unroutable++;
       return;
     }
+    const control = (message as { kind?: unknown }).kind;
+    if (control === 'port-message') {
+      this.fromWindowPort(message);
+      return;
+    }
+    if (control === 'port-closed') return;
     const m = message as { kind?: unknown; id?: unknown; event?: unknown };
     if (m.kind === 'response' && typeof m.id === 'number') {
       if (m.id >= PING_ID_BASE) return;
@@ -349,6 +395,7 @@ export class EngineBridge {
     };
     this.exits.push(exit);
     this.engineState = 'exited';
+    this.attached = new Set(); // window ports die with the engine; a new one attaches them afresh
     const reason = exit.requested ? 'the engine was stopped' : `the engine exited (${describeExit(exit)})`;
     // Requests still in flight will never be answered by this engine.
     for (const [id, route] of this.routes) {
