@@ -4,7 +4,12 @@
  *    connection (the partial stays for the next attempt);
  *  - each file is checked against its published size and SHA-256 before it counts; a mismatch deletes it;
  *  - only when every file is verified does the staged folder replace <models>/<id> (two renames), so nothing
- *    half-written is ever installed and a previous good install stays until the new one is complete.
+ *    half-written is ever installed and a previous good install stays until the new one is complete (a kill
+ *    between the renames is repaired at the next start: installRecovery.ts);
+ *  - nothing under models/ is followed: a link where the staging folder or a partial goes is removed;
+ *  - every request is bounded: the published size (or a ceiling for files of unknown size), an overall
+ *    deadline and a minimum rate (downloadPace.ts), no https → http redirect, a resume checked to start
+ *    where asked (downloadHttp.ts).
  * Dot-prefixed working folders are not models (locateModel and listInstalledModels skip them).
  */
 import { createHash, type Hash } from 'node:crypto';
@@ -252,11 +257,14 @@ async function checkSpace(entry: CatalogEntry, staging: string, opts: DownloadOp
   }
 }
 
-/** The ceiling for a file of unknown size: the stated limit, and never past the free space less a margin. */
-async function unknownSizeLimit(staging: string, opts: DownloadOptions): Promise<number> {
+/**
+ * The ceiling for a file of unknown size: the stated limit, and never past what is already on disk (`have`,
+ * a partial being resumed) plus the free space less a margin.
+ */
+async function unknownSizeLimit(staging: string, have: number, opts: DownloadOptions): Promise<number> {
   const stated = opts.unknownSizeLimit ?? UNKNOWN_SIZE_LIMIT;
   const free = await (opts.freeBytes ?? diskFree)(staging);
-  return free === null ? stated : Math.max(0, Math.min(stated, free - FREE_SPACE_MARGIN));
+  return free === null ? stated : Math.max(0, Math.min(stated, have + free - FREE_SPACE_MARGIN));
 }
 
 async function diskFree(dir: string): Promise<number | null> {
@@ -339,7 +347,7 @@ async function receive(
   progress: ProgressTracker,
   retried = false,
 ): Promise<{ bytes: number; hash: Hash }> {
-  const limit = file.bytes ?? (await unknownSizeLimit(path.dirname(partial), opts));
+  const limit = file.bytes ?? (await unknownSizeLimit(path.dirname(partial), have, opts));
   let res;
   try {
     res = await httpGet(file.url, { start: have, stallMs: opts.stallMs ?? 30_000, signal: opts.signal });
