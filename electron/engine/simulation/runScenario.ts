@@ -1,5 +1,4 @@
 import type { EngineEvent, EngineStatus } from '../../../shared/engineEvents';
-import type { MemoryManager } from '../memory/memoryManager';
 import type { Feeds, SessionFactory } from '../models/session';
 import { VirtualClock } from '../runtime/clock';
 import type { Scenario } from './scenario';
@@ -32,20 +31,20 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     feedsFor: opts.feedsFor ?? (await defaultFeeds(scenario, opts.realFactory ?? null)),
   });
   rig.scheduleSteps();
-  await clock.runUntil(0, () => settle(rig.manager));
+  await clock.runUntil(0, () => settle(rig));
   await rig.start();
   rig.startTraffic();
   rig.startReports();
 
   const wallStart = performance.now();
   await clock.runUntil(scenario.durationMs, async () => {
-    if (!opts.realtime) return settle(rig.manager);
+    if (!opts.realtime) return settle(rig);
     // Paced to the wall clock, time does not wait for a model move to finish: readings keep coming during one,
     // as they do in the engine (and a stalled engine shows as late readings).
     await new Promise((r) => setImmediate(r));
     await sleep(clock.now() - (performance.now() - wallStart));
   });
-  await settle(rig.manager);
+  await settle(rig);
   const end: EndEvent = {
     type: 'end',
     tMs: clock.now(),
@@ -66,11 +65,15 @@ async function defaultFeeds(
   return (id) => feeds.get(id) ?? {};
 }
 
-/** Let promise chains started by a timer (runs, moves, actions) finish before time moves on. */
-async function settle(manager: MemoryManager): Promise<void> {
+/**
+ * Let what a timer started finish before time moves on: promise chains, the manager's actions and moves, and
+ * the requests in the session hosts (other threads), so a virtual-time run is deterministic and loses nothing.
+ */
+async function settle(rig: SimulatedRig): Promise<void> {
   for (let i = 0; i < 3; i++) {
     await new Promise((r) => setImmediate(r));
-    await manager.idle();
+    await rig.manager.idle();
+    await rig.requestsSettled();
   }
 }
 

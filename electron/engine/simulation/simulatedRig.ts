@@ -37,6 +37,8 @@ export class SimulatedRig {
   readonly loop: SamplingLoop;
   readonly requests: RequestCounts = { served: 0, retriedOnCpu: 0, lost: 0 };
   private failReadings = 0;
+  /** Runs still in a session host (another thread): a virtual-time run must not end or move on before them. */
+  private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -124,13 +126,22 @@ export class SimulatedRig {
 
   private sendRequest(id: string): void {
     if (!this.host.has(id)) return; // out for a model switch
-    this.host.run(id, this.opts.feedsFor?.(id) ?? {}).then(
+    const request = this.host.run(id, this.opts.feedsFor?.(id) ?? {}).then(
       (r) => {
         this.requests.served++;
         if (r.retriedOnCpu) this.requests.retriedOnCpu++;
       },
-      () => this.requests.lost++,
+      () => {
+        this.requests.lost++;
+      },
     );
+    this.inFlight.add(request);
+    void request.finally(() => this.inFlight.delete(request));
+  }
+
+  /** Resolves once every request sent so far was served or lost: virtual time waits for them. */
+  async requestsSettled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private applyStep(step: ScenarioStep): void {
