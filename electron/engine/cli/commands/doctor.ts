@@ -14,6 +14,8 @@ interface DoctorReport {
   probes: ProbeAttempt[];
   devices: GpuDeviceInfo[];
   executionProviders: EpProbeReport;
+  /** How often the engine reads the GPU: the calm interval, and how fast near a threshold. */
+  sampling: { calmMs: number; adaptive: boolean; fastestMs: number };
   models: string[];
   fixes: string[];
 }
@@ -49,6 +51,11 @@ async function diagnose(): Promise<DoctorReport> {
     probes: attempts,
     devices,
     executionProviders,
+    sampling: {
+      calmMs: loaded.settings.memory.intervalMs,
+      adaptive: loaded.settings.memory.adaptiveSampling.enabled,
+      fastestMs: loaded.settings.memory.adaptiveSampling.fastestMs,
+    },
     models,
     fixes: [],
   };
@@ -105,7 +112,14 @@ function render(r: DoctorReport): string {
   for (const e of r.executionProviders.results) {
     lines.push(`  ${e.ep.padEnd(6)} ${e.ok ? 'ok' : `failed: ${e.error ?? ''}`} (${e.ms.toFixed(0)} ms)`);
   }
+  lines.push(`Sampling: ${samplingLine(r.sampling)}`);
   lines.push(`Models: ${r.models.length ? r.models.join(', ') : 'none installed'}`);
   if (r.fixes.length) lines.push('What to fix:', ...r.fixes.map((f) => `  - ${f}`));
   return lines.join('\n');
+}
+
+function samplingLine(s: DoctorReport['sampling']): string {
+  const calm = `every ${s.calmMs} ms when calm`;
+  if (!s.adaptive || s.fastestMs >= s.calmMs) return `${calm} (adaptive sampling off)`;
+  return `${calm}, down to ${s.fastestMs} ms near a threshold or while usage climbs towards one`;
 }
