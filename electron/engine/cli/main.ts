@@ -1,5 +1,5 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ProbeError } from '../memory/probes/gpuProbe';
+import { COMMAND_SPECS, commandHelp, parseCommandLine, type ParsedArgs } from './commandLine';
 import { dictateCommand } from './commands/dictate';
 import { doctorCommand } from './commands/doctor';
 import { modelsCommand } from './commands/models';
@@ -28,59 +28,52 @@ Usage: swictation <command> [options]
   models list | pull ID [--allow-unverified] | verify [ID]
                                         the model catalog, downloads (resumable, checksummed), checks
 
+swictation <command> --help prints that command's options.
 State lives in $SWICTATION_HOME (default: the app's user data folder).`;
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-export type ParsedArgs = {
-  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  positionals: string[];
-};
-type Command = { options: Options; run: (args: ParsedArgs) => Promise<number> };
+export type { ParsedArgs } from './commandLine';
 
-const gpu = { gpu: { type: 'string' } } as const;
-const json = { json: { type: 'boolean' } } as const;
-const COMMANDS: Record<string, Command> = {
-  status: { options: { ...json, ...gpu }, run: statusCommand },
-  monitor: { options: { ...gpu, interval: { type: 'string' } }, run: monitorCommand },
-  doctor: { options: { ...json }, run: doctorCommand },
-  simulate: {
-    options: { ...json, samples: { type: 'boolean' }, realtime: { type: 'boolean' } },
-    run: simulateCommand,
-  },
-  stress: { options: { ...gpu, to: { type: 'string' }, hold: { type: 'string' } }, run: stressCommand },
-  transcribe: {
-    options: { ...json, model: { type: 'string' }, device: { type: 'string' } },
-    run: transcribeCommand,
-  },
-  dictate: {
-    options: {
-      ...json,
-      input: { type: 'string' },
-      model: { type: 'string' },
-      type: { type: 'boolean' },
-      clipboard: { type: 'boolean' },
-      scenario: { type: 'string' },
-    },
-    run: dictateCommand,
-  },
-  models: { options: { ...json, 'allow-unverified': { type: 'boolean' } }, run: modelsCommand },
+const RUN: Record<string, (args: ParsedArgs) => Promise<number>> = {
+  status: statusCommand,
+  monitor: monitorCommand,
+  doctor: doctorCommand,
+  simulate: simulateCommand,
+  stress: stressCommand,
+  transcribe: transcribeCommand,
+  dictate: dictateCommand,
+  models: modelsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  if (name === undefined || name === '--help' || name === '-h') {
     process.stdout.write(`${HELP}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}" (try: ${Object.keys(COMMANDS).join(', ')})`);
-  let parsed: ParsedArgs;
-  try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+  if (name === 'help') return help(rest);
+  const spec = COMMAND_SPECS[name];
+  const run = RUN[name];
+  if (!spec || !run) throw new UsageError(`unknown command "${name}" (try: ${Object.keys(RUN).join(', ')})`);
+  const parsed = parseCommandLine(name, spec, rest);
+  if (parsed === 'help') {
+    process.stdout.write(`${commandHelp(name)}\n`);
+    return 0;
   }
-  return command.run(parsed);
+  return run(parsed);
+}
+
+/** `swictation help [COMMAND]`. */
+function help(rest: string[]): number {
+  const [topic, ...extra] = rest;
+  if (topic === undefined) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (!COMMAND_SPECS[topic] || extra.length > 0) {
+    throw new UsageError(`no help for "${rest.join(' ')}" (commands: ${Object.keys(RUN).join(', ')})`);
+  }
+  process.stdout.write(`${commandHelp(topic)}\n`);
+  return 0;
 }
 
 /** Bad input and unknown GPUs exit 2 with one line; anything else is a bug and keeps its stack. */

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeEvent } from '../../../../shared/describeEvent';
 import type { EngineEvent } from '../../../../shared/engineEvents';
-import type { AudioSource } from '../../audio/audioTypes';
+import { SAMPLE_RATE, type AudioSource } from '../../audio/audioTypes';
 import { findRecorder, recorderSource } from '../../audio/recorder';
 import { SileroVad } from '../../audio/sileroVad';
-import { wavFileSource } from '../../audio/wavFile';
+import type { DecodedWav } from '../../audio/wavFile';
 import { historyEntryOf, runDictation, type Transcript } from '../../dictation/dictationPipeline';
 import { journaled, openJournal, recoverInterrupted } from '../../dictation/journaledDictation';
 import { Engine } from '../../engine';
@@ -14,10 +13,9 @@ import { createTextOutput, type TextOutput } from '../../output/textOutput';
 import { userDataDir, userDataPaths } from '../../runtime/userDataDir';
 import type { SegmenterOptions } from '../../audio/segmenter';
 import { parseScenario } from '../../simulation/scenario';
-import { loadRecognizer } from '../../stt/loadRecognizer';
 import type { Recognizer } from '../../stt/recognizer';
-import { locateModel } from '../../stt/modelLocation';
 import { cliSettings } from '../cliSettings';
+import { loadUserRecognizer, locateUserModel, readJsonFile, readWavInput } from '../inputs';
 import type { ParsedArgs } from '../main';
 import { CommandFailed, UsageError } from '../usageError';
 
@@ -33,16 +31,14 @@ export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
   if (typeof input !== 'string') throw new UsageError('dictate needs --input FILE.wav or --input mic');
   if (values['type'] === true && values['clipboard'] === true)
     throw new UsageError('choose --type or --clipboard');
-  // Said before a model is loaded: without a recorder there is nothing to dictate from.
+  // Everything the user gave is checked before the model loads (seconds for a large one).
   if (input === 'mic' && findRecorder() === null) throw new CommandFailed(NO_RECORDER);
-  const dataDir = userDataDir();
-  const location = await locateModel(
-    typeof values['model'] === 'string' ? values['model'] : undefined,
-    dataDir,
-  );
-  const recognizer = await loadRecognizer(location.dir);
+  const wav = input === 'mic' ? null : await readWavInput(input);
   const scenario =
     typeof values['scenario'] === 'string' ? await readScenario(values['scenario']) : undefined;
+  const dataDir = userDataDir();
+  const location = await locateUserModel(values['model'], dataDir);
+  const recognizer = await loadUserRecognizer(location, typeof values['model'] === 'string');
   const json = values['json'] === true;
   const say = (e: EngineEvent) =>
     process.stderr.write(json ? `${JSON.stringify(e)}\n` : `${describeEvent(e)}\n`);
@@ -67,7 +63,7 @@ export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
     maxUtteranceMs: speech.maxUtteranceMs,
   };
   try {
-    await dictate({ input, json, recognizer, engine, output, say, dataDir, segmenter });
+    await dictate({ input, wav, json, recognizer, engine, output, say, dataDir, segmenter });
   } catch (error) {
     // The input failed (a recorder that cannot open a device, an unreadable file): one line, not a stack.
     throw new CommandFailed(`${input === 'mic' ? 'microphone' : input}: ${messageOf(error)}`);
@@ -79,6 +75,8 @@ export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
 
 interface DictateRun {
   input: string;
+  /** The decoded input file; null for the microphone. */
+  wav: DecodedWav | null;
   json: boolean;
   recognizer: Recognizer;
   engine: Engine;
@@ -110,7 +108,8 @@ async function dictate(r: DictateRun): Promise<void> {
     const journal = openJournal(historyDir, label, (message) =>
       r.say({ type: 'failure', during: `journaling dictation (${label})`, message }),
     );
-    const source = journal ? journaled(sourceFor(r.input), journal) : sourceFor(r.input);
+    const input = r.wav === null ? recorderSource() : pacedSource(r.wav.audio);
+    const source = journal ? journaled(input, journal) : input;
     // Ctrl-C leaves what is still queued in the journal: the next start transcribes it.
     const stop = new Promise<void>((resolve) => process.once('SIGINT', resolve));
     const dictation = runDictation(source, {
@@ -148,13 +147,26 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function sourceFor(input: string): AudioSource {
-  if (input === 'mic') return recorderSource();
-  return wavFileSource(input, { realtime: true });
+/**
+ * A file's audio at real-time pace, as a microphone would deliver it (32 ms chunks). The due time counts from
+ * the start, so timer lateness does not accumulate.
+ */
+function pacedSource(audio: Float32Array, chunk = 512): AudioSource {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const start = performance.now();
+      for (let offset = 0; offset < audio.length; offset += chunk) {
+        const end = Math.min(offset + chunk, audio.length);
+        const wait = start + (end * 1000) / SAMPLE_RATE - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        yield audio.slice(offset, end);
+      }
+    },
+  };
 }
 
 async function readScenario(file: string) {
-  const parsed = parseScenario(JSON.parse(await readFile(file, 'utf8')));
+  const parsed = parseScenario(await readJsonFile(file, 'scenario'));
   if (!parsed.ok) throw new UsageError(`${file}: ${parsed.error}`);
   return parsed.scenario;
 }

@@ -1,7 +1,16 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODEL_CATALOG, catalogEntry, downloadBytes } from '../../models/catalog';
+import { MODEL_CATALOG, catalogEntry, downloadBytes, type CatalogEntry } from '../../models/catalog';
 import { downloadModel, installBundledModel, type DownloadProgress } from '../../models/downloader';
-import { listInstalledModels, verifyInstalledModel } from '../../models/installedModels';
+import {
+  listInstalledModels,
+  verifyInstalledModel,
+  type VerifyProblem,
+  type VerifyResult,
+} from '../../models/installedModels';
+import { readOnnxInputs } from '../../simulation/modelInputs';
+import { FIXTURE_MODEL_DIR } from '../../stt/modelLocation';
 import { userDataDir, userDataPaths } from '../../runtime/userDataDir';
 import type { ParsedArgs } from '../main';
 import { UsageError } from '../usageError';
@@ -13,7 +22,10 @@ export async function modelsCommand({ values, positionals }: ParsedArgs): Promis
   const [action, id] = positionals;
   const modelsDir = userDataPaths(userDataDir()).models;
   const json = values['json'] === true;
-  if (action === 'list' || action === undefined) return list(modelsDir, json);
+  if (action === 'list' || action === undefined) {
+    if (id !== undefined) throw new UsageError(`models list takes no argument, got "${id}"`);
+    return list(modelsDir, json);
+  }
   if (action === 'pull') {
     if (id === undefined)
       throw new UsageError(`models pull needs an id: ${MODEL_CATALOG.map((e) => e.id).join(', ')}`);
@@ -32,9 +44,10 @@ async function list(modelsDir: string, json: boolean): Promise<number> {
   const have = new Set(installed.map((m) => m.id));
   process.stdout.write(`Models folder: ${modelsDir}\n`);
   for (const e of MODEL_CATALOG) {
-    const size = downloadBytes(e);
     const mark = have.has(e.id) ? 'installed' : e.bundledDir !== undefined ? 'bundled' : 'available';
-    const mib = size === null ? 'size unknown' : `${Math.round(size / 1048576)} MiB`;
+    const size = await catalogSize(e);
+    const mib =
+      size === null ? 'size unknown' : `${(size / 1048576).toFixed(size < 10 * 1048576 ? 1 : 0)} MiB`;
     process.stdout.write(`  ${e.id.padEnd(28)} ${mark.padEnd(10)} ${mib.padStart(12)}  ${e.title}\n`);
   }
   for (const m of installed.filter((x) => x.catalog === null)) {
@@ -42,7 +55,29 @@ async function list(modelsDir: string, json: boolean): Promise<number> {
       `  ${m.id.padEnd(28)} installed  (not in the catalog)${m.problem ? ` — ${m.problem}` : ''}\n`,
     );
   }
+  if (installed.length === 0) process.stdout.write(`${NOTHING_INSTALLED}\n`);
   return 0;
+}
+
+const NOTHING_INSTALLED =
+  'No models installed: dictation uses the bundled tiny-ctc (its 44-word vocabulary only). ' +
+  'Install one with: swictation models pull parakeet-tdt-0.6b-v2-int8';
+
+/** Download size, or for a bundled model the size of the files the app carries. */
+async function catalogSize(e: CatalogEntry): Promise<number | null> {
+  if (e.bundledDir === undefined) return downloadBytes(e);
+  const dir = bundledModelDir(e);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const sizes = await Promise.all(
+    names.map((n) => stat(path.join(dir, n)).then((st) => (st.isFile() ? st.size : 0))),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+/** Where the app carries a bundled model (inside the packaged app's resources when packaged). */
+function bundledModelDir(e: CatalogEntry): string {
+  if (e.id === 'tiny-ctc') return FIXTURE_MODEL_DIR;
+  return path.join(APP_ROOT, e.bundledDir ?? '');
 }
 
 async function pull(id: string, modelsDir: string, allowUnverified: boolean): Promise<number> {
@@ -67,23 +102,64 @@ async function pull(id: string, modelsDir: string, allowUnverified: boolean): Pr
   return 0;
 }
 
+interface VerifyLine extends VerifyResult {
+  /** Checked where the app carries it, not in the models folder. */
+  bundled?: true;
+}
+
+/**
+ * Installed models against their install.json; a bundled model that is not installed is checked where the
+ * app carries it, so `verify` and `list` agree about it.
+ */
 async function verify(modelsDir: string, id: string | undefined, json: boolean): Promise<number> {
-  const installed = (await listInstalledModels(modelsDir)).filter((m) => id === undefined || m.id === id);
-  if (id !== undefined && installed.length === 0)
-    throw new UsageError(`model "${id}" is not installed in ${modelsDir}`);
-  let bad = 0;
-  const results = [];
-  for (const m of installed) {
-    const r = await verifyInstalledModel(m.dir);
-    results.push(r);
-    if (!r.ok) bad++;
-    if (!json) {
-      const what = !r.verifiable ? 'not verifiable (no install.json)' : r.ok ? 'ok' : 'DAMAGED';
-      process.stdout.write(`${m.id}: ${what}\n`);
-      for (const p of r.problems)
-        process.stdout.write(`  ${p.file}: ${p.kind} (expected ${p.expected}, found ${p.actual})\n`);
-    }
+  const all = await listInstalledModels(modelsDir);
+  const installed = all.filter((m) => id === undefined || m.id === id);
+  const bundled = MODEL_CATALOG.filter(
+    (e) => e.bundledDir !== undefined && (id === undefined || e.id === id) && !all.some((m) => m.id === e.id),
+  );
+  if (id !== undefined && installed.length === 0 && bundled.length === 0) {
+    const names = all.map((m) => m.id).join(', ') || 'none';
+    throw new UsageError(`model "${id}" is not installed in ${modelsDir} (installed: ${names})`);
   }
+  const results: VerifyLine[] = [];
+  for (const m of installed) results.push(await verifyInstalledModel(m.dir));
+  for (const e of bundled) results.push(await verifyBundled(e));
   if (json) process.stdout.write(`${JSON.stringify(results)}\n`);
-  return bad === 0 ? 0 : 1;
+  else printVerify(results, id === undefined && all.length === 0 ? modelsDir : null);
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+function printVerify(results: VerifyLine[], emptyDir: string | null): void {
+  if (emptyDir !== null) process.stdout.write(`No models installed in ${emptyDir}.\n`);
+  for (const r of results) {
+    const what = r.bundled
+      ? `bundled with the app: ${r.ok ? 'ok' : 'DAMAGED'}`
+      : !r.verifiable
+        ? 'not verifiable (no install.json)'
+        : r.ok
+          ? 'ok'
+          : 'DAMAGED';
+    process.stdout.write(`${r.id}: ${what}\n`);
+    for (const p of r.problems)
+      process.stdout.write(`  ${p.file}: ${p.kind} (expected ${p.expected}, found ${p.actual})\n`);
+  }
+}
+
+/** A bundled model has no checksums: its config must parse and every .onnx file must be an ONNX model. */
+async function verifyBundled(e: CatalogEntry): Promise<VerifyLine> {
+  const dir = bundledModelDir(e);
+  const problems: VerifyProblem[] = [];
+  const names = await readdir(dir).catch(() => [] as string[]);
+  if (!names.includes('config.json')) {
+    problems.push({ file: 'config.json', kind: 'missing', expected: 'a model config', actual: 'no file' });
+  }
+  const onnx = names.filter((n) => n.endsWith('.onnx'));
+  if (onnx.length === 0)
+    problems.push({ file: '*.onnx', kind: 'missing', expected: 'a model', actual: 'no file' });
+  for (const name of onnx) {
+    await readOnnxInputs(path.join(dir, name)).catch((error: unknown) =>
+      problems.push({ file: name, kind: 'checksum', expected: 'an ONNX model', actual: String(error) }),
+    );
+  }
+  return { id: e.id, verifiable: true, ok: problems.length === 0, problems, bundled: true };
 }

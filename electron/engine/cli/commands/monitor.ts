@@ -2,6 +2,9 @@ import type { GpuSample } from '../../../../shared/gpuSample';
 import { usageOf } from '../../../../shared/gpuSample';
 import { levelForUsage } from '../../../../shared/pressurePolicy';
 import type { Thresholds } from '../../../../shared/settings';
+import type { ProbeAttempt } from '../../memory/probes/openProbe';
+import { userDataDir } from '../../runtime/userDataDir';
+import { locateModel } from '../../stt/modelLocation';
 import { openCliProbe } from '../cliProbe';
 import { SamplingLoop } from '../../memory/samplingLoop';
 import { wallClock } from '../../runtime/clock';
@@ -15,13 +18,8 @@ const BAR_WIDTH = 40;
 export async function monitorCommand({ values }: ParsedArgs): Promise<number> {
   const { settings } = await cliSettings();
   const intervalMs = parseInterval(values['interval'], settings.memory.intervalMs);
-  const { probe } = openCliProbe(values['gpu'], settings.memory.gpu);
-  if (probe.kind === 'none') {
-    process.stderr.write(
-      'swictation: no supported GPU found (NVIDIA via NVML, AMD via sysfs); try `swictation doctor`\n',
-    );
-    return 1;
-  }
+  const { probe, attempts } = openCliProbe(values['gpu'], settings.memory.gpu);
+  if (probe.kind === 'none') return monitorWithoutGpu(intervalMs, attempts, settings.speech.model);
   const tty = process.stdout.isTTY;
   const loop = new SamplingLoop({
     clock: wallClock,
@@ -37,6 +35,51 @@ export async function monitorCommand({ values }: ParsedArgs): Promise<number> {
   loop.stop();
   probe.close();
   return 0;
+}
+
+/**
+ * No GPU: not an error (speech runs on the CPU, the README's first command is `monitor`). Show what can be
+ * known here and keep refreshing until Ctrl-C, like the GPU view.
+ */
+async function monitorWithoutGpu(
+  intervalMs: number,
+  attempts: ProbeAttempt[],
+  model: string,
+): Promise<number> {
+  const speech = await describeSpeechModel(model);
+  const why = attempts
+    .filter((a) => !a.ok)
+    .map((a) => `${a.kind}: ${a.error ?? 'failed'}`)
+    .join('; ');
+  const tty = process.stdout.isTTY;
+  const show = () =>
+    process.stdout.write(`${tty ? '\x1b[H\x1b[2J' : ''}${renderNoGpu(speech, why, new Date())}\n`);
+  show();
+  const timer = setInterval(show, intervalMs);
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+  clearInterval(timer);
+  return 0;
+}
+
+/** The model dictation would use, and where: with no GPU, the CPU. */
+async function describeSpeechModel(setting: string): Promise<string> {
+  try {
+    const location = await locateModel(setting === '' ? undefined : setting, userDataDir());
+    const how = location.source === 'fixture' ? 'bundled' : location.source;
+    return `${location.id} (${how}) on the CPU`;
+  } catch (error) {
+    return `none usable: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+export function renderNoGpu(speech: string, why: string, now: Date): string {
+  return [
+    `No GPU found   ${now.toLocaleTimeString()}`,
+    'Speech runs on the CPU: there is no GPU memory to watch or protect.',
+    `Speech model: ${speech}`,
+    `Probes: ${why || 'none available'}`,
+    'Run `swictation doctor` to see what a GPU would need. Ctrl-C to quit',
+  ].join('\n');
 }
 
 function parseInterval(raw: unknown, fallback: number): number {

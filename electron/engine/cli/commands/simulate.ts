@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { EngineStatus } from '../../../../shared/engineEvents';
 import { createHostedSessionFactory } from '../../models/sessionHost';
 import type { Feeds } from '../../models/session';
 import { parseScenario, type ScenarioModel } from '../../simulation/scenario';
 import { scenarioFeeds, ScenarioModelError } from '../../simulation/scenarioFeeds';
 import { runScenario, type EndEvent, type TimedEvent } from '../../simulation/runScenario';
+import { readJsonFile } from '../inputs';
 import type { ParsedArgs } from '../main';
 import { UsageError } from '../usageError';
 import { describeEvent } from '../../../../shared/describeEvent';
@@ -13,7 +13,7 @@ export async function simulateCommand({ values, positionals }: ParsedArgs): Prom
   const file = positionals[0];
   if (file === undefined)
     throw new UsageError('simulate needs a scenario file: swictation simulate SCENARIO.json');
-  const scenario = parseScenario(await readJson(file));
+  const scenario = parseScenario(await readJsonFile(file, 'scenario'));
   if (!scenario.ok) throw new UsageError(`${file}: ${scenario.error}`);
   const needsOrt = scenario.scenario.models.some((m) => m.path !== undefined);
   const feeds = await scenarioFeedsOrUsage(scenario.scenario.models, file);
@@ -37,24 +37,6 @@ async function scenarioFeedsOrUsage(models: ScenarioModel[], file: string): Prom
   } catch (error) {
     if (error instanceof ScenarioModelError) throw new UsageError(`${file}: ${error.message}`);
     throw error;
-  }
-}
-
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new UsageError(
-      `${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
   }
 }
 

@@ -1,4 +1,3 @@
-import { readWav } from '../../audio/wavFile';
 import { memorySource } from '../../audio/memorySource';
 import { SileroVad } from '../../audio/sileroVad';
 import { segmentStream } from '../../audio/vadSegmenter';
@@ -8,8 +7,7 @@ import { createHostedSessionFactory } from '../../models/sessionHost';
 import type { Device } from '../../models/session';
 import { wallClock } from '../../runtime/clock';
 import { userDataDir } from '../../runtime/userDataDir';
-import { loadRecognizer } from '../../stt/loadRecognizer';
-import { locateModel } from '../../stt/modelLocation';
+import { loadUserRecognizer, locateUserModel, readWavInput } from '../inputs';
 import type { ParsedArgs } from '../main';
 import { UsageError } from '../usageError';
 
@@ -24,14 +22,9 @@ export async function transcribeCommand({ values, positionals }: ParsedArgs): Pr
   const file = positionals[0];
   if (file === undefined) throw new UsageError('transcribe needs a WAV file: swictation transcribe FILE.wav');
   const device = parseDevice(values['device']);
-  const wav = await readWav(file).catch((error: unknown) => {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  });
-  const location = await locateModel(
-    typeof values['model'] === 'string' ? values['model'] : undefined,
-    userDataDir(),
-  );
-  const recognizer = await loadRecognizer(location.dir);
+  const wav = await readWavInput(file);
+  const location = await locateUserModel(values['model'], userDataDir());
+  const recognizer = await loadUserRecognizer(location, typeof values['model'] === 'string');
   const gpuEp = device === 'cpu' ? null : (await probeExecutionProviders({ stopAtFirstGpu: true })).gpuEp;
   if (device === 'gpu' && gpuEp === null)
     throw new UsageError('--device gpu: no GPU execution provider works here');
