@@ -12,7 +12,7 @@ export function describeEvent(e: EngineEvent): string {
     case 'placement':
       return `place    ${e.model}: ${e.from ?? 'new'} → ${e.to} in ${e.ms.toFixed(1)} ms — ${e.reason}`;
     case 'gpu-error':
-      return `gpu-err  ${e.kind} ${e.count}/${e.limit}${e.retriedOn ? `, retried on ${e.retriedOn}` : ''} — ${e.message}`;
+      return `gpu-err  ${e.kind} ${e.inWindow}/${e.limit} in window${e.retriedOn ? `, retried on ${e.retriedOn}` : ''} — ${e.message}`;
     case 'permanent-cpu':
       return `cpu-pin  permanent CPU fallback ${e.on ? 'ON' : 'off'}`;
     case 'refused':

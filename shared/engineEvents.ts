@@ -50,7 +50,16 @@ export const engineStatusSchema = z.object({
   gpu: z.object({ name: z.string(), index: z.number(), uuid: z.string(), vendor: z.string() }).nullable(),
   probe: z.object({ kind: z.string(), ok: z.boolean(), error: z.string().optional() }),
   models: z.array(modelStatusSchema),
-  gpuErrors: z.object({ count: z.number().int(), limit: z.number().int() }),
+  /**
+   * `count`: GPU errors since Restore to GPU last cleared them; `inWindow`: those within the last `windowMs`,
+   * the strikes that count towards `limit` (the permanent CPU fallback).
+   */
+  gpuErrors: z.object({
+    count: z.number().int(),
+    limit: z.number().int(),
+    inWindow: z.number().int(),
+    windowMs: z.number().int(),
+  }),
   permanentCpu: z.boolean(),
   /** The user pressed Offload to CPU: no automatic restore until they press Restore. */
   pinnedByUser: z.boolean(),
@@ -99,7 +108,10 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('gpu-error'),
     kind: z.string(),
+    /** Errors since the last Restore to GPU; `inWindow` of them within `windowMs` count towards `limit`. */
     count: z.number().int(),
+    inWindow: z.number().int(),
+    windowMs: z.number().int(),
     limit: z.number().int(),
     retriedOn: device.nullable(),
     model: z.string().nullable(),

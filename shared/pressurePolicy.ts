@@ -11,10 +11,6 @@ export function levelRank(level: Level): number {
   return LEVELS.indexOf(level);
 }
 
-function maxLevel(a: Level, b: Level): Level {
-  return levelRank(a) >= levelRank(b) ? a : b;
-}
-
 /** A threshold is where its level starts: usage 0.80 is WARNING, 0.7999 is NORMAL. */
 export function levelForUsage(usage: number, t: Thresholds): Level {
   if (usage >= t.emergency) return 'EMERGENCY';
@@ -25,29 +21,39 @@ export function levelForUsage(usage: number, t: Thresholds): Level {
 
 export type PolicyConfig = Pick<
   MemorySettings,
-  'thresholds' | 'hysteresis' | 'recoveryDwellMs' | 'cooldownMs'
+  'thresholds' | 'hysteresis' | 'recoveryDwellMs' | 'cooldownMs' | 'emergencyConfirmMs'
 >;
+
+/** The levels above NORMAL: each has a threshold usage can read below. */
+type RaisedLevel = Exclude<Level, 'NORMAL'>;
+const RAISED: readonly RaisedLevel[] = ['WARNING', 'CRITICAL', 'EMERGENCY'];
+const THRESHOLD_OF = { WARNING: 'warning', CRITICAL: 'critical', EMERGENCY: 'emergency' } as const;
+
+/** Per level above NORMAL: since when usage plus the hysteresis margin has read below its threshold, unbroken. */
+export type BelowSince = Readonly<Record<RaisedLevel, number | null>>;
 
 export interface PolicyState {
   level: Level;
   /** When this level's actions last ran (entry or a cooldown repeat). */
   lastActionAtMs: number | null;
-  /** A first reading at or above emergency waits for one confirming reading (ignore single spikes). */
-  emergencyPending: boolean;
-  /** De-escalation: since when usage (plus the hysteresis margin) has read below the current level. */
-  lowerSinceMs: number | null;
-  /** The highest level seen during that dwell: where the level drops to when the dwell completes. */
-  lowerTarget: Level | null;
+  /**
+   * A first reading at or above emergency waits for a confirming reading taken at least `emergencyConfirmMs`
+   * later (a spike is over by then): the time of that first reading, or null.
+   */
+  emergencyPendingSinceMs: number | null;
+  /** De-escalation: the level drops once usage has stayed below a level's threshold for the recovery dwell. */
+  belowSinceMs: BelowSince;
   /** Since when usage has been at or below the restore threshold. */
   restoreSinceMs: number | null;
 }
 
+const NEVER_BELOW: BelowSince = { WARNING: null, CRITICAL: null, EMERGENCY: null };
+
 export const INITIAL_POLICY_STATE: PolicyState = {
   level: 'NORMAL',
   lastActionAtMs: null,
-  emergencyPending: false,
-  lowerSinceMs: null,
-  lowerTarget: null,
+  emergencyPendingSinceMs: null,
+  belowSinceMs: NEVER_BELOW,
   restoreSinceMs: null,
 };
 
@@ -55,8 +61,8 @@ export type Decision =
   | { kind: 'level'; from: Level; to: Level; usage: number }
   /** Run the level's actions: on entry, or again after the cooldown while the level persists. */
   | { kind: 'actions'; level: Level; reason: 'entry' | 'repeat' }
-  /** Take another reading now rather than at the next tick: it confirms or dismisses a spike. */
-  | { kind: 'resample' };
+  /** Take another reading `afterMs` from now rather than at the next tick: it confirms or dismisses a spike. */
+  | { kind: 'resample'; afterMs: number };
 
 export interface PolicyStep {
   state: PolicyState;
@@ -69,22 +75,72 @@ export function stepPolicy(
   nowMs: number,
   config: PolicyConfig,
 ): PolicyStep {
-  const state: PolicyState = { ...prev, restoreSinceMs: trackRestore(prev, usage, nowMs, config) };
-  const raw = levelForUsage(usage, config.thresholds);
-
-  let target = raw;
+  const state: PolicyState = {
+    ...prev,
+    restoreSinceMs: trackRestore(prev, usage, nowMs, config),
+    belowSinceMs: trackBelow(prev.belowSinceMs, usage, nowMs, config),
+  };
   const decisions: Decision[] = [];
-  if (raw === 'EMERGENCY' && state.level !== 'EMERGENCY' && !state.emergencyPending) {
-    // Go as far as CRITICAL at once; EMERGENCY (an offload) only on a confirming reading.
-    target = 'CRITICAL';
-    state.emergencyPending = true;
-    decisions.push({ kind: 'resample' });
-  } else {
-    state.emergencyPending = false;
-  }
-
+  const target = confirmEmergency(state, levelForUsage(usage, config.thresholds), nowMs, config, decisions);
   if (levelRank(target) > levelRank(state.level)) return escalate(state, target, usage, nowMs, decisions);
   return settle(state, usage, nowMs, config, decisions);
+}
+
+/**
+ * EMERGENCY (an offload) only on a confirming reading at least `emergencyConfirmMs` after the first: until then
+ * go as far as CRITICAL. A reading in between that is too soon neither confirms nor dismisses; one below
+ * emergency dismisses the spike. Mutates `state` and `decisions`, returns the level to climb to.
+ */
+function confirmEmergency(
+  state: PolicyState,
+  raw: Level,
+  nowMs: number,
+  config: PolicyConfig,
+  decisions: Decision[],
+): Level {
+  if (raw !== 'EMERGENCY' || state.level === 'EMERGENCY') {
+    state.emergencyPendingSinceMs = null;
+    return raw;
+  }
+  const since = state.emergencyPendingSinceMs;
+  if (since === null) {
+    state.emergencyPendingSinceMs = nowMs;
+    decisions.push({ kind: 'resample', afterMs: config.emergencyConfirmMs });
+    return 'CRITICAL';
+  }
+  if (nowMs - since < config.emergencyConfirmMs) return 'CRITICAL';
+  state.emergencyPendingSinceMs = null;
+  return 'EMERGENCY';
+}
+
+/**
+ * A user's settings change is not noise: the level becomes the one the latest usage implies under the new
+ * thresholds at once, with no hysteresis and no dwell. A higher level is climbed as a reading would climb it
+ * (each level's entry actions, EMERGENCY still confirmed by a second reading).
+ */
+export function reclassify(
+  prev: PolicyState,
+  usage: number,
+  nowMs: number,
+  config: PolicyConfig,
+): PolicyStep {
+  const raw = levelForUsage(usage, config.thresholds);
+  if (levelRank(raw) >= levelRank(prev.level)) return stepPolicy(prev, usage, nowMs, config);
+  const state: PolicyState = {
+    ...prev,
+    level: raw,
+    lastActionAtMs: nowMs,
+    emergencyPendingSinceMs: null,
+    belowSinceMs: trackBelow(prev.belowSinceMs, usage, nowMs, config),
+    restoreSinceMs: trackRestore(prev, usage, nowMs, config),
+  };
+  return { state, decisions: [{ kind: 'level', from: prev.level, to: raw, usage }] };
+}
+
+/** Whether a settings change moves where levels start or end (and so calls for a re-classification). */
+export function levelRulesChanged(a: PolicyConfig, b: PolicyConfig): boolean {
+  const t = (c: PolicyConfig) => [c.thresholds.warning, c.thresholds.critical, c.thresholds.emergency];
+  return a.hysteresis !== b.hysteresis || t(a).some((v, i) => v !== t(b)[i]);
 }
 
 /**
@@ -105,12 +161,16 @@ function escalate(
     decisions.push({ kind: 'level', from, to: level, usage }, { kind: 'actions', level, reason: 'entry' });
   }
   return {
-    state: { ...state, level: to, lastActionAtMs: nowMs, lowerSinceMs: null, lowerTarget: null },
+    state: { ...state, level: to, lastActionAtMs: nowMs },
     decisions: [...decisions, ...pending],
   };
 }
 
-/** Same level or lower: repeat actions after the cooldown, drop a level only after the dwell. */
+/**
+ * Same level or lower: one recovery dwell below a level's threshold (minus the margin) drops the level straight
+ * to the lowest level whose threshold usage has stayed below for the whole dwell; otherwise repeat the level's
+ * actions after the cooldown.
+ */
 function settle(
   state: PolicyState,
   usage: number,
@@ -118,34 +178,50 @@ function settle(
   config: PolicyConfig,
   decisions: Decision[],
 ): PolicyStep {
-  const withMargin = levelForUsage(usage + config.hysteresis, config.thresholds);
-  if (levelRank(withMargin) < levelRank(state.level)) {
-    const since = state.lowerSinceMs ?? nowMs;
-    const lowerTarget = state.lowerTarget === null ? withMargin : maxLevel(state.lowerTarget, withMargin);
-    if (nowMs - since >= config.recoveryDwellMs) {
-      decisions.push({ kind: 'level', from: state.level, to: lowerTarget, usage });
-      return {
-        state: { ...state, level: lowerTarget, lastActionAtMs: nowMs, lowerSinceMs: null, lowerTarget: null },
-        decisions,
-      };
-    }
-    return repeatAfterCooldown({ ...state, lowerSinceMs: since, lowerTarget }, nowMs, config, decisions);
+  const to = dwelledLevel(state, nowMs, config);
+  if (levelRank(to) < levelRank(state.level)) {
+    decisions.push({ kind: 'level', from: state.level, to, usage });
+    return { state: { ...state, level: to, lastActionAtMs: nowMs }, decisions };
   }
-  return repeatAfterCooldown({ ...state, lowerSinceMs: null, lowerTarget: null }, nowMs, config, decisions);
+  return repeatAfterCooldown(state, usage, nowMs, config, decisions);
 }
 
+/**
+ * Usage below a level's threshold is below every higher one too, so the lowest level whose next level up has
+ * been read below for the dwell is where usage has settled.
+ */
+function dwelledLevel(state: PolicyState, nowMs: number, config: PolicyConfig): Level {
+  for (let rank = 0; rank < levelRank(state.level); rank++) {
+    const since = state.belowSinceMs[LEVELS[rank + 1] as RaisedLevel];
+    if (since !== null && nowMs - since >= config.recoveryDwellMs) return LEVELS[rank] as Level;
+  }
+  return state.level;
+}
+
+/** Repeat only while the readings still put usage at this level: an offload at 60 % would free nothing. */
 function repeatAfterCooldown(
   state: PolicyState,
+  usage: number,
   nowMs: number,
   config: PolicyConfig,
   decisions: Decision[],
 ): PolicyStep {
   const due = state.lastActionAtMs !== null && nowMs - state.lastActionAtMs >= config.cooldownMs;
-  if (state.level !== 'NORMAL' && due) {
+  const persists = levelRank(levelForUsage(usage, config.thresholds)) >= levelRank(state.level);
+  if (state.level !== 'NORMAL' && due && persists) {
     decisions.push({ kind: 'actions', level: state.level, reason: 'repeat' });
     return { state: { ...state, lastActionAtMs: nowMs }, decisions };
   }
   return { state, decisions };
+}
+
+function trackBelow(prev: BelowSince, usage: number, nowMs: number, config: PolicyConfig): BelowSince {
+  const next: Record<RaisedLevel, number | null> = { ...prev };
+  for (const level of RAISED) {
+    const below = usage + config.hysteresis < config.thresholds[THRESHOLD_OF[level]];
+    next[level] = below ? (prev[level] ?? nowMs) : null;
+  }
+  return next;
 }
 
 function trackRestore(prev: PolicyState, usage: number, nowMs: number, config: PolicyConfig): number | null {

@@ -36,22 +36,52 @@ export interface RestoreInput extends AdmissionInput {
   gpuAvailable: boolean;
   /** A failed restore backs off: no automatic retry before this time. */
   backoffRemainingMs: number;
+  /** How current the reading these figures come from is. */
+  reading: ReadingInput;
+}
+
+export interface ReadingInput {
+  /** Age of the latest GPU reading. */
+  ageMs: number;
+  /** Older than this (two sampling intervals), the reading no longer says what is free. */
+  maxAgeMs: number;
+  /** The probe's error while it is failing, else null. */
+  probeError: string | null;
+}
+
+/** A load judged on a stale figure can overfill the GPU: no reading, no GPU load. */
+export function checkReading(r: ReadingInput): Verdict {
+  if (r.probeError !== null) {
+    return { ok: false, reason: `the GPU monitor is failing (${r.probeError}): free memory is unknown` };
+  }
+  if (r.ageMs > r.maxAgeMs) {
+    return {
+      ok: false,
+      reason: `the last GPU reading is ${(r.ageMs / 1000).toFixed(1)} s old: waiting for a current one`,
+    };
+  }
+  return { ok: true };
 }
 
 export function checkRestore(r: RestoreInput): Verdict {
   if (!r.gpuAvailable) return { ok: false, reason: 'no GPU execution provider is available' };
-  if (r.trigger === 'auto') {
-    const auto = checkAutomaticOnly(r);
-    if (!auto.ok) return auto;
-  } else if (r.level === 'EMERGENCY') {
-    const usage = r.usedMiB / r.totalMiB;
-    const still =
-      usage >= r.thresholds.emergency ? '' : ', waiting for usage to stay low for the recovery dwell';
-    return { ok: false, reason: `GPU memory is at the EMERGENCY level (${pct(usage)} used${still})` };
-  }
+  const current = checkReading(r.reading);
+  if (!current.ok) return current;
+  const gate = r.trigger === 'auto' ? checkAutomaticOnly(r) : checkManualOnly(r);
+  if (!gate.ok) return gate;
   const admitted = checkAdmission(r);
   if (!admitted.ok) return admitted;
   return checkProjection(r);
+}
+
+/**
+ * The user's Restore is judged on the latest reading, not on the level: during EMERGENCY's recovery dwell usage
+ * may already be low, and a model that fits may go back.
+ */
+function checkManualOnly(r: RestoreInput): Verdict {
+  const usage = r.usedMiB / r.totalMiB;
+  if (usage < r.thresholds.emergency) return { ok: true };
+  return { ok: false, reason: `GPU memory is at the EMERGENCY level (${pct(usage)} used)` };
 }
 
 function checkAutomaticOnly(r: RestoreInput): Verdict {
@@ -86,6 +116,22 @@ function checkProjection(r: RestoreInput): Verdict {
     ok: false,
     reason: `loading ${r.modelId} (~${mib(r.neededMiB)}) would take the GPU to ${pct(projected)}, at or above the ${limitName} threshold ${pct(limit)}`,
   };
+}
+
+export interface PrioritizedModel {
+  role: string;
+  /** What a GPU load is expected to take. */
+  estimateMiB: number;
+}
+
+/**
+ * The order models go to the GPU (restore and placement): the speech-to-text model first, since dictation waits
+ * on it, then the others by how much they gain from the GPU, taken as their size (the work of a run grows with
+ * its weights). Stable: equal models keep their order.
+ */
+export function byGpuPriority<T extends PrioritizedModel>(models: readonly T[]): T[] {
+  const rank = (m: T) => (m.role === 'stt' ? 0 : 1);
+  return [...models].sort((a, b) => rank(a) - rank(b) || b.estimateMiB - a.estimateMiB);
 }
 
 export function mib(n: number): string {

@@ -89,6 +89,10 @@ export const memorySettingsSchema = z.strictObject(
       .min(1, { error: 'GPU error limit must be at least 1' })
       .max(100, { error: 'GPU error limit must be at most 100' })
       .default(3),
+    /** A GPU error counts towards `gpuErrorLimit` only this long: strikes hours apart are not a failing GPU. */
+    gpuErrorWindowMs: ms('GPU error window', 1000, 86_400_000, 600_000),
+    /** EMERGENCY needs a second reading at least this long after the first, so a short spike is over by then. */
+    emergencyConfirmMs: ms('EMERGENCY confirmation delay', 20, 5000, 100),
     /** Free VRAM that must remain after a GPU load (admission control). */
     headroomMiB: z
       .number({ error: 'GPU headroom must be a number' })

@@ -238,7 +238,7 @@ async function startReal(
     clock: wallClock,
     gpuAvailable: gpuEp !== null,
     probeKind: ready.kind,
-    requestSample: () => void monitor.sampleNow(),
+    requestSample: (afterMs) => void wallClock.setTimeout(() => void monitor.sampleNow(), afterMs),
     readProcessMiB: async () => (await monitor.sampleNow())?.processMiB ?? null,
     setSamplingInterval: (ms) => monitor.setInterval(ms),
     emit,

@@ -471,7 +471,7 @@ async function checkLevels(model: Model, gpuEp: GpuEp, ballast: string): Promise
     clock: wallClock,
     gpuAvailable: true,
     probeKind: ready.kind,
-    requestSample: () => void monitor.sampleNow(),
+    requestSample: (afterMs) => void wallClock.setTimeout(() => void monitor.sampleNow(), afterMs),
     emit,
   });
   const mgr = manager;

@@ -145,7 +145,17 @@ const gpuErrors = (r: Rig) => r.events.filter((e) => e.type === 'gpu-error');
 /** A rig's GPU errors are exactly one first strike, whose run or load went to the CPU instead. */
 function expectOneStrikeRetriedOnCpu(r: Rig, kind: string, message: string): void {
   expect(gpuErrors(r)).toEqual([
-    { type: 'gpu-error', kind, count: 1, limit: 3, retriedOn: 'cpu', model: sttId(), message },
+    {
+      type: 'gpu-error',
+      kind,
+      count: 1,
+      inWindow: 1,
+      windowMs: 600_000,
+      limit: 3,
+      retriedOn: 'cpu',
+      model: sttId(),
+      message,
+    },
   ]);
 }
 

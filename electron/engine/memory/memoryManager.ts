@@ -1,13 +1,24 @@
 import type { EngineEvent, EngineStatus } from '../../../shared/engineEvents';
 import { usageOf, type GpuSample } from '../../../shared/gpuSample';
+import { addStrike, strikesInWindow } from '../../../shared/gpuStrikes';
 import {
   INITIAL_POLICY_STATE,
+  levelRulesChanged,
+  reclassify,
   restoreDwellElapsed,
   stepPolicy,
+  type Decision,
   type Level,
   type PolicyState,
 } from '../../../shared/pressurePolicy';
-import { checkAdmission, checkRestore, type Verdict } from '../../../shared/restorePolicy';
+import {
+  byGpuPriority,
+  checkAdmission,
+  checkReading,
+  checkRestore,
+  type ReadingInput,
+  type Verdict,
+} from '../../../shared/restorePolicy';
 import { nextIntervalMs } from '../../../shared/adaptiveSampling';
 import { addPoint, msUntil, slopePerSecond, type UsagePoint } from '../../../shared/usageTrend';
 import type { MemorySettings } from '../../../shared/settings';
@@ -16,7 +27,7 @@ import type { ModelHost, ModelView } from '../models/modelHost';
 import type { ModelSpec } from '../models/session';
 import type { Clock } from '../runtime/clock';
 import { cleanupAggressive, cleanupLight, type CleanupResult } from './cleanup';
-import { formatStatusReport } from './statusReport';
+import { formatDuration, formatStatusReport } from './statusReport';
 
 export type LevelCallbackName = 'normal' | 'warning' | 'critical' | 'emergency' | 'emergency_shutdown';
 export type LevelCallback = (status: EngineStatus) => void;
@@ -28,8 +39,8 @@ export interface MemoryManagerDeps {
   /** Whether a GPU execution provider exists at all. */
   gpuAvailable: boolean;
   probeKind: string;
-  /** Ask the monitor for a reading now (confirms a spike before an offload). */
-  requestSample: () => void;
+  /** Ask the monitor for a reading `afterMs` from now (confirms a spike before an offload). */
+  requestSample: (afterMs: number) => void;
   /** Read the GPU memory this process holds now, as the probe attributes it (null: it cannot). */
   readProcessMiB?: () => Promise<number | null>;
   /** Apply a new sampling interval (adaptive sampling); absent where the caller samples on its own cadence. */
@@ -60,7 +71,9 @@ export class MemoryManager {
   private policy: PolicyState = INITIAL_POLICY_STATE;
   private lastSample: GpuSample | null = null;
   private probeError: string | null = null;
+  /** GPU errors since the user last cleared them (Restore); only `strikeTimes` in the window count. */
   private gpuErrorCount = 0;
+  private strikeTimes: number[] = [];
   private permanentCpu = false;
   private pinnedByUser = false;
   private restoreBackoffMs = 0;
@@ -89,10 +102,38 @@ export class MemoryManager {
     return this.settings;
   }
 
-  /** A user's change applies at once, the sampling interval included. */
+  /**
+   * A user's change applies at once, the sampling interval included. New thresholds re-classify the level on the
+   * latest reading at once: hysteresis and the dwell filter noisy readings, not the user.
+   */
   updateSettings(settings: MemorySettings): void {
+    const previous = this.settings;
     this.settings = settings;
+    if (levelRulesChanged(previous, settings)) this.reclassifyNow();
     this.adaptInterval(true);
+  }
+
+  private reclassifyNow(): void {
+    const s = this.lastSample;
+    if (!s) return;
+    const step = reclassify(this.policy, usageOf(s), this.deps.clock.now(), this.settings);
+    this.policy = step.state;
+    this.apply(step.decisions, s);
+    this.maybeAutoRestore();
+  }
+
+  /** The latest reading is recent and the probe works: figures worth loading a model on. */
+  hasCurrentReading(): boolean {
+    return this.lastSample !== null && checkReading(this.readingInput(this.lastSample)).ok;
+  }
+
+  private readingInput(s: GpuSample): ReadingInput {
+    return {
+      ageMs: this.deps.clock.now() - s.atMs,
+      // Two intervals: one reading may be late, two missing ones mean the figures are out of date.
+      maxAgeMs: 2 * this.samplingMs,
+      probeError: this.probeError,
+    };
   }
 
   /** Everything queued so far has finished. */
@@ -113,8 +154,11 @@ export class MemoryManager {
     return this.enqueue(async () => {
       const { device, reason } = this.placementFor(spec);
       if (device === 'cpu') return this.deps.host.add(spec, 'cpu', reason);
+      const seen = this.lastSample;
       try {
         await this.deps.host.add(spec, 'gpu', reason);
+        // The next load in the same breath must not be admitted into the room this one just took.
+        this.projectLoad(seen, this.deps.host.view(spec.id).vramMiB || spec.sizeMiB);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const kind = classifyGpuError(message);
@@ -140,6 +184,8 @@ export class MemoryManager {
     const s = this.lastSample;
     if (!s)
       return { device: 'gpu', reason: 'prefers the GPU (memory not readable; loading without admission)' };
+    const current = checkReading(this.readingInput(s));
+    if (!current.ok) return { device: 'cpu', reason: `admission: ${current.reason}` };
     const admitted = checkAdmission({
       modelId: spec.id,
       neededMiB: spec.sizeMiB,
@@ -161,15 +207,19 @@ export class MemoryManager {
     const step = stepPolicy(this.policy, usage, sample.atMs, this.settings);
     this.policy = step.state;
     this.trend = addPoint(this.trend, { atMs: sample.atMs, usage });
-    for (const d of step.decisions) {
-      if (d.kind === 'level') this.enterLevel(d.from, d.to, d.usage);
-      else if (d.kind === 'actions' && d.level === 'EMERGENCY') this.evacuateAll(sample);
-      else if (d.kind === 'actions') this.background(`${d.level} actions`, () => this.runActions(d.level));
-      else this.deps.requestSample();
-    }
+    this.apply(step.decisions, sample);
     this.prewarmAhead();
     this.adaptInterval(false);
     this.maybeAutoRestore();
+  }
+
+  private apply(decisions: Decision[], sample: GpuSample): void {
+    for (const d of decisions) {
+      if (d.kind === 'level') this.enterLevel(d.from, d.to, d.usage);
+      else if (d.kind === 'actions' && d.level === 'EMERGENCY') this.evacuateAll(sample);
+      else if (d.kind === 'actions') this.background(`${d.level} actions`, () => this.runActions(d.level));
+      else this.deps.requestSample(d.afterMs);
+    }
   }
 
   onProbeError(message: string): void {
@@ -180,16 +230,29 @@ export class MemoryManager {
 
   /** A GPU error seen by a run (retried on the CPU) or reported by the device itself. */
   recordGpuError(kind: GpuErrorKind, message: string, model: string | null, retriedOn: 'cpu' | null): void {
+    const strike = addStrike(this.strikeTimes, this.deps.clock.now(), this.settings);
+    this.strikeTimes = strike.times;
     this.gpuErrorCount++;
     // A GPU that just failed (out of memory, device lost) gets time before models go back to it.
     this.backOffRestores();
-    const limit = this.settings.gpuErrorLimit;
-    this.deps.emit({ type: 'gpu-error', kind, count: this.gpuErrorCount, limit, retriedOn, model, message });
-    if (this.gpuErrorCount >= limit && !this.permanentCpu) {
+    const { gpuErrorLimit: limit, gpuErrorWindowMs: windowMs } = this.settings;
+    const inWindow = strike.times.length;
+    this.deps.emit({
+      type: 'gpu-error',
+      kind,
+      count: this.gpuErrorCount,
+      inWindow,
+      windowMs,
+      limit,
+      retriedOn,
+      model,
+      message,
+    });
+    if (strike.limitReached && !this.permanentCpu) {
       this.permanentCpu = true;
       this.deps.emit({ type: 'permanent-cpu', on: true });
       this.fire('emergency_shutdown');
-      const reason = `permanent CPU fallback after ${this.gpuErrorCount} GPU errors`;
+      const reason = `permanent CPU fallback after ${inWindow} GPU errors within ${formatDuration(windowMs)}`;
       this.background('permanent CPU offload', () => this.offloadAll(reason));
     }
   }
@@ -211,6 +274,7 @@ export class MemoryManager {
     this.permanentCpu = false;
     this.pinnedByUser = false;
     this.gpuErrorCount = 0;
+    this.strikeTimes = [];
     this.restoreBackoffMs = 0;
     this.restoreNotBeforeMs = 0;
   }
@@ -247,13 +311,22 @@ export class MemoryManager {
         reason: m.reason,
         movedAtMs: m.movedAtMs,
       })),
-      gpuErrors: { count: this.gpuErrorCount, limit: this.settings.gpuErrorLimit },
+      gpuErrors: {
+        count: this.gpuErrorCount,
+        limit: this.settings.gpuErrorLimit,
+        inWindow: this.strikesNow().length,
+        windowMs: this.settings.gpuErrorWindowMs,
+      },
       permanentCpu: this.permanentCpu,
       pinnedByUser: this.pinnedByUser,
       restoreBlocker: this.restoreBlocker(),
       lastSampleAtMs: s?.atMs ?? null,
       samplingIntervalMs: this.samplingMs,
     };
+  }
+
+  private strikesNow(): number[] {
+    return strikesInWindow(this.strikeTimes, this.deps.clock.now(), this.settings.gpuErrorWindowMs);
   }
 
   /** Why Restore to GPU would not succeed now, or null if it would (the UI disables the button). */
@@ -433,9 +506,10 @@ export class MemoryManager {
     return onGpu.filter((_, i) => results[i]?.status === 'fulfilled').map((m) => m.id);
   }
 
+  /** In priority order: the speech model first, so an auxiliary model never takes its room. */
   private restoreCandidates(): ModelView[] {
     if (this.settings.devicePreference === 'cpu') return [];
-    return this.deps.host.views().filter((m) => m.device === 'cpu' && m.prefer === 'gpu');
+    return byGpuPriority(this.deps.host.views().filter((m) => m.device === 'cpu' && m.prefer === 'gpu'));
   }
 
   private restoreVerdict(m: ModelView, trigger: 'auto' | 'manual'): Verdict {
@@ -456,6 +530,7 @@ export class MemoryManager {
       permanentCpu: this.permanentCpu || this.pinnedByUser,
       gpuAvailable: this.deps.gpuAvailable,
       backoffRemainingMs: Math.max(0, this.restoreNotBeforeMs - this.deps.clock.now()),
+      reading: this.readingInput(s),
     });
   }
 
@@ -486,9 +561,9 @@ export class MemoryManager {
         result.reasons.push(verdict.reason);
         continue;
       }
+      const seen = this.lastSample;
       const moved = await this.restoreOne(m, trigger, result);
-      if (moved && this.lastSample)
-        this.lastSample = { ...this.lastSample, ...this.projectLoad(m.estimateMiB) };
+      if (moved) this.projectLoad(seen, m.estimateMiB);
     }
     if (result.moved.length === 0 && result.reasons.length > 0) {
       result.ok = false;
@@ -510,8 +585,8 @@ export class MemoryManager {
     try {
       await this.deps.host.move(m.id, 'gpu', why);
       result.moved.push(m.id);
-      // Strikes keep their backoff growing until the user clears them: a flaky GPU waits longer each time.
-      if (this.gpuErrorCount === 0) this.restoreBackoffMs = 0;
+      // Strikes keep their backoff growing until they expire or the user clears them: a flaky GPU waits longer.
+      if (this.strikesNow().length === 0) this.restoreBackoffMs = 0;
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -532,10 +607,14 @@ export class MemoryManager {
     this.restoreNotBeforeMs = this.deps.clock.now() + this.restoreBackoffMs;
   }
 
-  /** Until the next reading, count a just-loaded model against free memory. */
-  private projectLoad(mib: number): Pick<GpuSample, 'usedMiB' | 'freeMiB'> {
-    const s = this.lastSample as GpuSample;
-    return { usedMiB: s.usedMiB + mib, freeMiB: Math.max(0, s.freeMiB - mib) };
+  /**
+   * Until the next reading, count a just-loaded model against free memory; a reading that came during the load
+   * (the host measures a GPU load with one) already counts it.
+   */
+  private projectLoad(seen: GpuSample | null, mib: number): void {
+    const s = this.lastSample;
+    if (!s || s !== seen) return;
+    this.lastSample = { ...s, usedMiB: s.usedMiB + mib, freeMiB: Math.max(0, s.freeMiB - mib) };
   }
 
   private readProcessMiB(): Promise<number | null> {

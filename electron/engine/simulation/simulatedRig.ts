@@ -1,11 +1,12 @@
 import type { EngineEvent } from '../../../shared/engineEvents';
+import { byGpuPriority } from '../../../shared/restorePolicy';
 import { validateMemorySettings } from '../../../shared/settings';
 import { MemoryManager } from '../memory/memoryManager';
 import { SamplingLoop } from '../memory/samplingLoop';
 import { SimulatedGpu } from '../memory/simulatedGpu';
 import { classifyGpuError } from '../models/gpuErrors';
 import { ModelHost } from '../models/modelHost';
-import type { Feeds, SessionFactory } from '../models/session';
+import type { Feeds, ModelSpec, SessionFactory } from '../models/session';
 import { createSimulatedSessionFactory } from '../models/simulatedSessionFactory';
 import type { Clock } from '../runtime/clock';
 import { mergeSettings, type Scenario, type ScenarioStep } from './scenario';
@@ -60,7 +61,7 @@ export class SimulatedRig {
       clock,
       gpuAvailable: true,
       probeKind: 'simulated',
-      requestSample: () => clock.setTimeout(() => this.loop.sampleNow(), 0),
+      requestSample: (afterMs) => clock.setTimeout(() => this.loop.sampleNow(), afterMs),
       readProcessMiB: () => Promise.resolve(this.gpu.ourMiB),
       setSamplingInterval: (ms) => this.loop.setInterval(ms),
       emit,
@@ -79,10 +80,17 @@ export class SimulatedRig {
     for (const step of this.scenario.steps) this.opts.clock.setTimeout(() => this.applyStep(step), step.atMs);
   }
 
-  /** One reading, load the models (admission needs it), then sample at the cadence. */
+  /**
+   * A current reading before each load (admission judges none on a stale figure; a real model takes seconds to
+   * load on the wall clock), the models in priority order, then sample at the cadence.
+   */
   async start(): Promise<void> {
-    this.manager.onSample(this.gpu.sample(this.opts.clock.now()));
-    for (const m of this.scenario.models) await this.manager.load(m);
+    const read = () => this.manager.onSample(this.gpu.sample(this.opts.clock.now()));
+    read();
+    for (const m of loadOrder(this.scenario.models)) {
+      if (!this.manager.hasCurrentReading()) read();
+      await this.manager.load(m);
+    }
     this.loop.start();
   }
 
@@ -189,6 +197,14 @@ export class SimulatedRig {
     };
     this.opts.clock.setTimeout(tick, ms);
   }
+}
+
+/** CPU models in their order, then GPU ones by priority: the speech model takes the GPU's room first. */
+function loadOrder(models: readonly ModelSpec[]): ModelSpec[] {
+  const gpu = models
+    .filter((m) => m.prefer === 'gpu')
+    .map((spec) => ({ spec, role: spec.role, estimateMiB: spec.sizeMiB }));
+  return [...models.filter((m) => m.prefer !== 'gpu'), ...byGpuPriority(gpu).map((g) => g.spec)];
 }
 
 function probeFailures(v: boolean | number): number {

@@ -29,7 +29,7 @@ export const STATUS: EngineStatus = {
       movedAtMs: 0,
     },
   ],
-  gpuErrors: { count: 0, limit: 3 },
+  gpuErrors: { count: 0, limit: 3, inWindow: 0, windowMs: 600_000 },
   permanentCpu: false,
   pinnedByUser: false,
   restoreBlocker: 'every model that prefers the GPU is already on it',

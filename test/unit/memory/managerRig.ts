@@ -76,7 +76,7 @@ export class ManagerRig {
       clock: this.clock,
       gpuAvailable: opts.gpuAvailable ?? true,
       probeKind: 'simulated',
-      requestSample: () => this.clock.setTimeout(() => this.loop.sampleNow(), 0),
+      requestSample: (afterMs) => this.clock.setTimeout(() => this.loop.sampleNow(), afterMs),
       readProcessMiB: () => Promise.resolve(this.gpu.ourMiB),
       setSamplingInterval: (ms) => this.loop.setInterval(ms),
       emit,

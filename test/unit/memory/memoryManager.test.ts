@@ -24,7 +24,7 @@ describe('MemoryManager: levels, actions and callbacks', () => {
     expect(r.callbacks.map((c) => `${c.name}@${c.tMs}`)).toEqual([
       'warning@1000',
       'critical@2000',
-      'emergency@3000',
+      'emergency@3100',
       'warning@4100',
       'normal@6000',
     ]);
@@ -39,7 +39,7 @@ describe('MemoryManager: levels, actions and callbacks', () => {
     expect(r.levels()).toEqual([
       'NORMAL->WARNING@1000',
       'WARNING->CRITICAL@2000',
-      'CRITICAL->EMERGENCY@3000',
+      'CRITICAL->EMERGENCY@3100',
       'EMERGENCY->WARNING@4100',
       'WARNING->NORMAL@6000',
     ]);
@@ -47,17 +47,17 @@ describe('MemoryManager: levels, actions and callbacks', () => {
 
   it('runs the actions of each level: cleanup, aggressive cleanup + standby, offload', async () => {
     const r = await climbAndRecover();
-    await r.runTo(3000);
+    await r.runTo(3100);
     expect(r.of('action').map((a) => `${a.name}:${a.level}@${a.tMs}`)).toEqual([
       'light-cleanup:WARNING@1000',
       'aggressive-cleanup:CRITICAL@2000',
       'prewarm-standby:CRITICAL@2000',
-      'offload:EMERGENCY@3000',
+      'offload:EMERGENCY@3100',
     ]);
     expect(r.of('action').find((a) => a.name === 'prewarm-standby')?.detail).toBe('stt: CPU standby ready');
     expect(r.of('action').find((a) => a.name === 'offload')?.detail).toBe('released stt from the GPU');
     // The offload swapped to the pre-warmed standby and freed the VRAM.
-    expect(r.placements()).toEqual(['new->gpu@0', 'gpu->cpu@3000']);
+    expect(r.placements()).toEqual(['new->gpu@0', 'gpu->cpu@3100']);
     expect(r.host.view('stt')).toMatchObject({
       device: 'cpu',
       standby: false,
@@ -66,20 +66,23 @@ describe('MemoryManager: levels, actions and callbacks', () => {
     expect(r.gpu.ourMiB).toBe(0);
   });
 
-  it('the EMERGENCY is confirmed by an immediate second reading', async () => {
+  it('the EMERGENCY is confirmed by a second reading emergencyConfirmMs (100 ms) after the first', async () => {
     const r = await climbAndRecover();
-    await r.runTo(3000);
-    expect(r.reads.filter((x) => x.tMs === 3000)).toHaveLength(2);
+    await r.runTo(3100);
+    expect(r.reads.filter((x) => x.tMs === 3000)).toHaveLength(1);
+    // The confirming reading asked for, and the loop's own at the same time.
+    expect(r.reads.filter((x) => x.tMs === 3100)).toHaveLength(2);
+    expect(r.of('level').find((e) => e.to === 'EMERGENCY')?.tMs).toBe(3100);
   });
 
   it('a single spike reading does not offload', async () => {
     const r = new ManagerRig();
     await r.start();
-    // One reading of 8800 / 8000 (capped at 100%); the confirming reading right after sees 35% again, which
+    // One reading of 8800 / 8000 (capped at 100%); the confirming reading 100 ms later sees 35% again, which
     // also starts the recovery dwell.
     r.at(1000, () => (r.spikeExternalMiB = 7000));
     await r.runTo(5000);
-    expect(r.levels()).toEqual(['NORMAL->WARNING@1000', 'WARNING->CRITICAL@1000', 'CRITICAL->NORMAL@2000']);
+    expect(r.levels()).toEqual(['NORMAL->WARNING@1000', 'WARNING->CRITICAL@1000', 'CRITICAL->NORMAL@2100']);
     expect(r.callbacks.map((c) => c.name)).not.toContain('emergency');
     expect(r.of('action').map((a) => a.name)).not.toContain('offload');
     expect(r.placements()).toEqual(['new->gpu@0']);
@@ -189,7 +192,7 @@ describe('MemoryManager: automatic restore', () => {
     expect(r.manager.level).toBe('NORMAL');
     expect(r.device()).toBe('cpu');
     await r.runTo(6000);
-    expect(r.placements()).toEqual(['new->gpu@0', 'gpu->cpu@1000', 'cpu->gpu@6000']);
+    expect(r.placements()).toEqual(['new->gpu@0', 'gpu->cpu@1100', 'cpu->gpu@6000']);
     expect(r.host.view('stt').reason).toBe('memory recovered (GPU usage 53.8%)');
     expect(r.gpu.ourMiB).toBe(1500);
   });
@@ -207,7 +210,7 @@ describe('MemoryManager: automatic restore', () => {
     // A manual restore would be allowed (below emergency): only the automatic one holds back.
     expect(r.manager.restoreBlocker()).toBeNull();
     await r.runTo(8000);
-    expect(r.placements()).toEqual(['new->gpu@0', 'gpu->cpu@1000', 'cpu->gpu@8000']);
+    expect(r.placements()).toEqual(['new->gpu@0', 'gpu->cpu@1100', 'cpu->gpu@8000']);
   });
 
   it('does not restore while an utterance is in flight', async () => {
@@ -287,7 +290,7 @@ describe('MemoryManager: GPU errors and the 3-strike permanent CPU fallback', ()
     expect(r.of('gpu-error')).toMatchObject([
       { kind: 'oom', count: 1, limit: 3, retriedOn: 'cpu', model: 'stt', message: OOM },
     ]);
-    expect(r.manager.status().gpuErrors).toEqual({ count: 1, limit: 3 });
+    expect(r.manager.status().gpuErrors).toEqual({ count: 1, limit: 3, inWindow: 1, windowMs: 600_000 });
     expect(r.manager.status().permanentCpu).toBe(false);
     expect(r.device()).toBe('cpu');
   });
@@ -570,7 +573,7 @@ describe('MemoryManager: the status report', () => {
         'Probe:            simulated',
         'Models on GPU:    stt (simulated-gpu, 1500 MiB)',
         'Models on CPU:    vad — vad runs best on the CPU',
-        'GPU errors:       0/3',
+        'GPU errors:       0/3 in the last 10 min (0 since the last Restore)',
         'CPU fallback:     no',
       ].join('\n'),
     );
@@ -593,7 +596,7 @@ describe('MemoryManager: the status report', () => {
       'Probe:            simulated',
       'Models on GPU:    none',
       'Models on CPU:    vad — vad runs best on the CPU; stt — EMERGENCY: GPU usage 97.5%',
-      'GPU errors:       3/3',
+      'GPU errors:       3/3 in the last 10 min (3 since the last Restore)',
       'CPU fallback:     PERMANENT until Restore to GPU',
     ]);
   });

@@ -41,12 +41,12 @@ describe('MemoryManager: EMERGENCY comes first', () => {
       r.gpu.externalMiB = 6900; // CRITICAL (this factory takes no VRAM): the standby starts building…
       factory.createGate = deferred(); // …slowly
     });
-    r.at(1300, () => (r.gpu.externalMiB = 7500)); // EMERGENCY 300 ms later
+    r.at(1300, () => (r.gpu.externalMiB = 7500)); // EMERGENCY 300 ms later, confirmed at 1400
     await r.start([STT]);
     await r.runTo(1500);
     expect(factory.sessions[0]).toMatchObject({ device: 'gpu', released: true });
     const offload = r.of('action').find((a) => a.name === 'offload');
-    expect(offload?.tMs).toBe(1300);
+    expect(offload?.tMs).toBe(1400);
     const waiting = r.run();
     factory.createGate?.resolve(undefined);
     factory.createGate = null;

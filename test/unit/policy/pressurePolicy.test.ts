@@ -4,6 +4,8 @@ import {
   LEVELS,
   levelForUsage,
   levelRank,
+  levelRulesChanged,
+  reclassify,
   restoreDwellElapsed,
   stepPolicy,
   type Decision,
@@ -16,7 +18,14 @@ const DEFAULT_T = { restore: 0.6, warning: 0.8, critical: 0.9, emergency: 0.95 }
 const CUSTOM_T = { restore: 0.3, warning: 0.5, critical: 0.6, emergency: 0.7 };
 
 function config(over: Partial<PolicyConfig> = {}): PolicyConfig {
-  return { thresholds: DEFAULT_T, hysteresis: 0.02, recoveryDwellMs: 1000, cooldownMs: 5000, ...over };
+  return {
+    thresholds: DEFAULT_T,
+    hysteresis: 0.02,
+    recoveryDwellMs: 1000,
+    cooldownMs: 5000,
+    emergencyConfirmMs: 100,
+    ...over,
+  };
 }
 
 /** A fake clock is just the numbers we pass: each reading is [usage, atMs]. */
@@ -63,15 +72,16 @@ function timeOfLevel(trace: Trace, to: Level): number | null {
   return hit?.atMs ?? null;
 }
 
-/** Drive a fresh state to `level` (confirming EMERGENCY) at time `atMs`. */
+/** Drive a fresh state to `level` at time `atMs` (EMERGENCY confirmed by a reading `emergencyConfirmMs` before). */
 function stateAt(level: Level, atMs: number, cfg: PolicyConfig): PolicyState {
   const t = cfg.thresholds;
   const usage = { NORMAL: t.restore / 2, WARNING: t.warning, CRITICAL: t.critical, EMERGENCY: t.emergency }[
     level
   ];
+  const first = level === 'EMERGENCY' ? atMs - cfg.emergencyConfirmMs : atMs;
   const trace = feed(
     [
-      [usage, atMs],
+      [usage, first],
       [usage, atMs],
     ],
     cfg,
@@ -141,7 +151,7 @@ describe('stepPolicy: first reading at the boundaries', () => {
         { kind: 'actions', level: 'CRITICAL', reason: 'entry' },
       ]);
       expect(step.state.level).toBe('CRITICAL');
-      expect(step.state.emergencyPending).toBe(false);
+      expect(step.state.emergencyPendingSinceMs).toBeNull();
     },
   );
 
@@ -152,10 +162,10 @@ describe('stepPolicy: first reading at the boundaries', () => {
       { kind: 'actions', level: 'WARNING', reason: 'entry' },
       { kind: 'level', from: 'WARNING', to: 'CRITICAL', usage: 0.95 },
       { kind: 'actions', level: 'CRITICAL', reason: 'entry' },
-      { kind: 'resample' },
+      { kind: 'resample', afterMs: 100 },
     ]);
     expect(step.state.level).toBe('CRITICAL');
-    expect(step.state.emergencyPending).toBe(true);
+    expect(step.state.emergencyPendingSinceMs).toBe(0);
   });
 
   it('0.9499 → 0.95 with custom thresholds is shifted accordingly', () => {
@@ -168,9 +178,9 @@ describe('stepPolicy: first reading at the boundaries', () => {
     ]);
     const spike = stepPolicy(INITIAL_POLICY_STATE, 0.7, 0, c);
     expect(spike.state.level).toBe('CRITICAL');
-    expect(spike.decisions.at(-1)).toEqual({ kind: 'resample' });
+    expect(spike.decisions.at(-1)).toEqual({ kind: 'resample', afterMs: 100 });
     // 0.8 would be WARNING with the defaults: here it is an (unconfirmed) EMERGENCY.
-    expect(stepPolicy(INITIAL_POLICY_STATE, 0.8, 0, c).state.emergencyPending).toBe(true);
+    expect(stepPolicy(INITIAL_POLICY_STATE, 0.8, 0, c).state.emergencyPendingSinceMs).toBe(0);
   });
 
   it('does not mutate the state it is given', () => {
@@ -204,7 +214,7 @@ describe('stepwise escalation', () => {
         { kind: 'level', from: 'WARNING', to: 'CRITICAL', usage: 0.91 },
         { kind: 'actions', level: 'CRITICAL', reason: 'entry' },
       ],
-      [{ kind: 'resample' }],
+      [{ kind: 'resample', afterMs: 100 }],
       [
         { kind: 'level', from: 'CRITICAL', to: 'EMERGENCY', usage: 0.96 },
         { kind: 'actions', level: 'EMERGENCY', reason: 'entry' },
@@ -217,7 +227,7 @@ describe('stepwise escalation', () => {
     const trace = feed(
       [
         [0.99, 0],
-        [0.99, 0],
+        [0.99, 100],
       ],
       config(),
     );
@@ -237,7 +247,7 @@ describe('stepwise escalation', () => {
     expect(trace.steps[1]?.decisions).toEqual([
       { kind: 'level', from: 'WARNING', to: 'CRITICAL', usage: 0.97 },
       { kind: 'actions', level: 'CRITICAL', reason: 'entry' },
-      { kind: 'resample' },
+      { kind: 'resample', afterMs: 100 },
     ]);
   });
 
@@ -264,7 +274,7 @@ describe('spike confirmation', () => {
     expect(levelChanges(trace.all)).not.toContain('CRITICAL->EMERGENCY');
     expect(actionsOf(trace.all)).not.toContain('EMERGENCY:entry');
     expect(trace.state.level).toBe('CRITICAL');
-    expect(trace.state.emergencyPending).toBe(false);
+    expect(trace.state.emergencyPendingSinceMs).toBeNull();
   });
 
   it('a confirming reading in the CRITICAL band does not confirm an EMERGENCY', () => {
@@ -276,7 +286,7 @@ describe('spike confirmation', () => {
       config(),
     );
     expect(trace.state.level).toBe('CRITICAL');
-    expect(trace.state.emergencyPending).toBe(false);
+    expect(trace.state.emergencyPendingSinceMs).toBeNull();
     expect(actionsOf(trace.all)).toEqual(['WARNING:entry', 'CRITICAL:entry']);
   });
 
@@ -290,8 +300,8 @@ describe('spike confirmation', () => {
       config(),
     );
     expect(trace.state.level).toBe('CRITICAL');
-    expect(trace.steps[2]?.decisions).toEqual([{ kind: 'resample' }]);
-    const confirmed = stepPolicy(trace.state, 0.98, 100, config());
+    expect(trace.steps[2]?.decisions).toEqual([{ kind: 'resample', afterMs: 100 }]);
+    const confirmed = stepPolicy(trace.state, 0.98, 200, config());
     expect(levelChanges(confirmed.decisions)).toEqual(['CRITICAL->EMERGENCY']);
     expect(actionsOf(confirmed.decisions)).toEqual(['EMERGENCY:entry']);
   });
@@ -301,7 +311,7 @@ describe('spike confirmation', () => {
     const s = stateAt('EMERGENCY', 0, cfg);
     const step = stepPolicy(s, 0.99, 100, cfg);
     expect(step.decisions).toEqual([]);
-    expect(step.state.emergencyPending).toBe(false);
+    expect(step.state.emergencyPendingSinceMs).toBeNull();
     expect(step.state.level).toBe('EMERGENCY');
   });
 });
@@ -311,7 +321,7 @@ describe('hysteresis', () => {
     const trace = feed([[0.85, 0], ...hold(0.79, 100, 20_000)], config({ hysteresis: 0.02 }));
     expect(trace.state.level).toBe('WARNING');
     expect(levelChanges(trace.all)).toEqual(['NORMAL->WARNING']);
-    expect(trace.state.lowerSinceMs).toBeNull();
+    expect(trace.state.belowSinceMs.WARNING).toBeNull();
   });
 
   it('usage below the margin drops WARNING after the dwell', () => {
@@ -349,7 +359,7 @@ describe('recovery dwell', () => {
     expect(timeOfLevel(trace, 'NORMAL')).toBe(1100);
     const atDwellMinusOne = feed([[0.85, 0], ...hold(0.5, 100, 1000), [0.5, 1099]], cfg);
     expect(atDwellMinusOne.state.level).toBe('WARNING');
-    expect(atDwellMinusOne.state.lowerSinceMs).toBe(100);
+    expect(atDwellMinusOne.state.belowSinceMs.WARNING).toBe(100);
   });
 
   it('the drop decision carries the current reading', () => {
@@ -364,17 +374,29 @@ describe('recovery dwell', () => {
     expect(timeOfLevel(trace, 'NORMAL')).toBe(1700);
   });
 
-  it('drops to the highest level seen during the dwell', () => {
+  it('drops to the lowest level whose threshold usage stayed below for the whole dwell', () => {
     const cfg = config();
     const start = stateAt('EMERGENCY', 0, cfg);
-    // 0.5 (NORMAL), one reading at 0.85 (WARNING), then 0.5 again: the dwell continues, its target is WARNING.
+    // 0.5 (NORMAL), one reading at 0.85 (WARNING), then 0.5 again: below CRITICAL since 100, below WARNING
+    // only since 600.
     const trace = feed([...hold(0.5, 100, 400), [0.85, 500], ...hold(0.5, 600, 1100)], cfg, start);
     expect(levelChanges(trace.all)).toEqual(['EMERGENCY->WARNING']);
     expect(timeOfLevel(trace, 'WARNING')).toBe(1100);
-    // The next dwell starts afresh and takes it to NORMAL.
+    // One dwell after usage went below WARNING's threshold (600), not a second dwell after the first drop.
     const after = feed(hold(0.5, 1200, 2300), cfg, trace.state);
     expect(levelChanges(after.all)).toEqual(['WARNING->NORMAL']);
-    expect(timeOfLevel(after, 'NORMAL')).toBe(2200);
+    expect(timeOfLevel(after, 'NORMAL')).toBe(1600);
+  });
+
+  it('issue 10, item 5: one dwell, not one per level (EMERGENCY → 79 % after the offload → 60 %)', () => {
+    const cfg = config({ recoveryDwellMs: 10_000 });
+    const start = stateAt('EMERGENCY', 0, cfg);
+    // The offload takes usage to 79 % (WARNING with the margin); other programs free memory at 2.1 s.
+    const trace = feed([...hold(0.79, 100, 2000), ...hold(0.6, 2100, 30_000)], cfg, start);
+    expect(levelChanges(trace.all)).toEqual(['EMERGENCY->WARNING', 'WARNING->NORMAL']);
+    expect(timeOfLevel(trace, 'WARNING')).toBe(10_100);
+    // NORMAL one dwell after usage reached 60 %: 12.1 s, not 20.1 s (a second full dwell after the first drop).
+    expect(timeOfLevel(trace, 'NORMAL')).toBe(12_100);
   });
 
   it('from EMERGENCY straight to NORMAL in one drop when the whole dwell read NORMAL', () => {
@@ -387,16 +409,16 @@ describe('recovery dwell', () => {
     const cfg = config({ recoveryDwellMs: 0 });
     const trace = feed([[0.3, 100]], cfg, stateAt('CRITICAL', 0, cfg));
     expect(trace.all).toEqual([{ kind: 'level', from: 'CRITICAL', to: 'NORMAL', usage: 0.3 }]);
-    expect(trace.state).toMatchObject({ level: 'NORMAL', lowerSinceMs: null, lowerTarget: null });
+    expect(trace.state).toMatchObject({ level: 'NORMAL', emergencyPendingSinceMs: null });
   });
 
   it('an escalation clears a dwell in progress', () => {
     const cfg = config();
     const trace = feed([[0.85, 0], ...hold(0.5, 100, 500), [0.92, 600]], cfg);
-    expect(trace.state).toMatchObject({ level: 'CRITICAL', lowerSinceMs: null, lowerTarget: null });
+    expect(trace.state).toMatchObject({ level: 'CRITICAL', belowSinceMs: { WARNING: null, CRITICAL: null } });
     const after = feed(hold(0.5, 700, 1600), cfg, trace.state);
     expect(after.state.level).toBe('CRITICAL');
-    expect(after.state.lowerSinceMs).toBe(700);
+    expect(after.state.belowSinceMs.CRITICAL).toBe(700);
   });
 });
 
@@ -532,5 +554,103 @@ describe('restore dwell tracking', () => {
     const trace = feed([[0.3, 0]], cfg, stateAt('EMERGENCY', 0, cfg));
     expect(trace.state.level).toBe('EMERGENCY');
     expect(trace.state.restoreSinceMs).toBe(0);
+  });
+});
+
+describe('issue 10, item 8: the confirming reading comes at least emergencyConfirmMs after the first', () => {
+  it('a second reading in the same millisecond neither confirms nor dismisses', () => {
+    const trace = feed(
+      [
+        [0.98, 1000],
+        [0.98, 1000],
+        [0.98, 1099],
+      ],
+      config(),
+    );
+    expect(trace.state.level).toBe('CRITICAL');
+    expect(trace.state.emergencyPendingSinceMs).toBe(1000);
+    // Only the first reading asks for the confirming one, 100 ms later.
+    expect(trace.all.filter((d) => d.kind === 'resample')).toEqual([{ kind: 'resample', afterMs: 100 }]);
+    const confirmed = stepPolicy(trace.state, 0.98, 1100, config());
+    expect(levelChanges(confirmed.decisions)).toEqual(['CRITICAL->EMERGENCY']);
+  });
+
+  it('a 1 ms spike is over when the confirming reading comes: no EMERGENCY', () => {
+    const trace = feed(
+      [
+        [0.5, 0],
+        [0.99, 1000],
+        [0.99, 1000],
+        [0.5, 1100],
+      ],
+      config(),
+    );
+    expect(actionsOf(trace.all)).not.toContain('EMERGENCY:entry');
+    expect(trace.state.emergencyPendingSinceMs).toBeNull();
+  });
+
+  it('follows a configured delay', () => {
+    const cfg = config({ emergencyConfirmMs: 500 });
+    const first = stepPolicy(INITIAL_POLICY_STATE, 0.97, 0, cfg);
+    expect(first.decisions.at(-1)).toEqual({ kind: 'resample', afterMs: 500 });
+    expect(stepPolicy(first.state, 0.97, 499, cfg).state.level).toBe('CRITICAL');
+    expect(stepPolicy(first.state, 0.97, 500, cfg).state.level).toBe('EMERGENCY');
+  });
+});
+
+describe('issue 10, item 1: a settings change re-classifies the level at once', () => {
+  const steady97 = (cfg: PolicyConfig) =>
+    feed(hold(0.97, 1000, 60_000, 1000), cfg, stateAt('EMERGENCY', 0, cfg));
+
+  it('at a steady 97 %, raising emergency to 0.99 drops to CRITICAL on the spot, no dwell', () => {
+    const cfg = config({ cooldownMs: 30_000 });
+    const raised = { ...cfg, thresholds: { ...DEFAULT_T, emergency: 0.99 } };
+    const step = reclassify(steady97(cfg).state, 0.97, 60_500, raised);
+    expect(step.decisions).toEqual([{ kind: 'level', from: 'EMERGENCY', to: 'CRITICAL', usage: 0.97 }]);
+    expect(step.state.level).toBe('CRITICAL');
+    // The next readings at 97 % keep it there, and never offload again.
+    const after = feed(hold(0.97, 61_000, 200_000, 1000), raised, step.state);
+    expect(levelChanges(after.all)).toEqual([]);
+    expect(actionsOf(after.all)).not.toContain('EMERGENCY:repeat');
+  });
+
+  it('raising it to 0.985 (within the hysteresis of 97 %) drops as well', () => {
+    const cfg = config();
+    const raised = { ...cfg, thresholds: { ...DEFAULT_T, emergency: 0.985 } };
+    expect(reclassify(steady97(cfg).state, 0.97, 60_500, raised).state.level).toBe('CRITICAL');
+  });
+
+  it('the same readings alone, without a change, never drop (the old rule for noise)', () => {
+    const raised = config({ thresholds: { ...DEFAULT_T, emergency: 0.985 } });
+    const trace = feed(hold(0.97, 1000, 60_000, 1000), raised, stateAt('EMERGENCY', 0, config()));
+    expect(trace.state.level).toBe('EMERGENCY');
+  });
+
+  it('lowering a threshold climbs as a reading would (EMERGENCY still confirmed)', () => {
+    const cfg = config();
+    const critical = feed([[0.93, 0]], cfg).state;
+    const lowered = { ...cfg, thresholds: { ...DEFAULT_T, emergency: 0.92 } };
+    const step = reclassify(critical, 0.93, 500, lowered);
+    expect(step.decisions).toEqual([{ kind: 'resample', afterMs: 100 }]);
+    expect(stepPolicy(step.state, 0.93, 600, lowered).state.level).toBe('EMERGENCY');
+    const warning = reclassify(feed([[0.5, 0]], cfg).state, 0.5, 10, { ...cfg, thresholds: CUSTOM_T });
+    expect(levelChanges(warning.decisions)).toEqual(['NORMAL->WARNING']);
+  });
+
+  it('only thresholds above restore and the hysteresis decide whether to re-classify', () => {
+    const cfg = config();
+    expect(levelRulesChanged(cfg, { ...cfg, cooldownMs: 1 })).toBe(false);
+    expect(levelRulesChanged(cfg, { ...cfg, thresholds: { ...DEFAULT_T, restore: 0.5 } })).toBe(false);
+    expect(levelRulesChanged(cfg, { ...cfg, thresholds: { ...DEFAULT_T, emergency: 0.99 } })).toBe(true);
+    expect(levelRulesChanged(cfg, { ...cfg, hysteresis: 0.05 })).toBe(true);
+  });
+});
+
+describe('cooldown repeats need the readings still at the level', () => {
+  it('no repeated offload while EMERGENCY dwells at 60 %', () => {
+    const cfg = config({ cooldownMs: 1000, recoveryDwellMs: 10_000 });
+    const trace = feed(hold(0.6, 100, 9000), cfg, stateAt('EMERGENCY', 0, cfg));
+    expect(actionsOf(trace.all)).toEqual([]);
+    expect(trace.state.level).toBe('EMERGENCY');
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkAdmission, checkRestore, mib, pct, type RestoreInput } from '../../../shared/restorePolicy';
+import {
+  byGpuPriority,
+  checkAdmission,
+  checkReading,
+  checkRestore,
+  mib,
+  pct,
+  type RestoreInput,
+} from '../../../shared/restorePolicy';
 
 const THRESHOLDS = { restore: 0.6, warning: 0.8, critical: 0.9, emergency: 0.95 };
 
@@ -20,6 +28,7 @@ function input(over: Partial<RestoreInput> = {}): RestoreInput {
     permanentCpu: false,
     gpuAvailable: true,
     backoffRemainingMs: 0,
+    reading: { ageMs: 50, maxAgeMs: 4000, probeError: null },
     ...over,
   };
 }
@@ -204,6 +213,90 @@ describe('checkRestore: manual (the user pressed Restore to GPU)', () => {
     const v = checkRestore(manual({ freeMiB: 1200 }));
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.reason).toMatch(/1600 MiB.*256 MiB headroom, 1200 MiB free/);
+  });
+});
+
+describe('checkRestore: the user restores during EMERGENCY once the model fits (issue 10, item 2)', () => {
+  const manual = (over: Partial<RestoreInput> = {}) => input({ trigger: 'manual', ...over });
+
+  it('usage back at 60 % while the level still dwells at EMERGENCY: ok', () => {
+    expect(checkRestore(manual({ level: 'EMERGENCY', usedMiB: 4800, freeMiB: 3200 }))).toEqual({ ok: true });
+  });
+
+  it('still refused at EMERGENCY when the load would reach the emergency threshold', () => {
+    expect(
+      checkRestore(manual({ level: 'EMERGENCY', usedMiB: 6100, freeMiB: 1900, headroomMiB: 0 })),
+    ).toEqual({
+      ok: false,
+      reason:
+        'loading stt (~1600 MiB) would take the GPU to 96.3%, at or above the emergency threshold 95.0%',
+    });
+  });
+
+  it('an automatic restore still waits for NORMAL', () => {
+    expect(checkRestore(input({ level: 'EMERGENCY', usedMiB: 4800, freeMiB: 3200 }))).toEqual({
+      ok: false,
+      reason: 'memory level is EMERGENCY',
+    });
+  });
+});
+
+describe('checkReading: no GPU load on a stale figure (issue 10, item 3)', () => {
+  it('a reading within two intervals is current', () => {
+    expect(checkReading({ ageMs: 4000, maxAgeMs: 4000, probeError: null })).toEqual({ ok: true });
+  });
+
+  it('an older one is refused with its age', () => {
+    expect(checkReading({ ageMs: 4001, maxAgeMs: 4000, probeError: null })).toEqual({
+      ok: false,
+      reason: 'the last GPU reading is 4.0 s old: waiting for a current one',
+    });
+  });
+
+  it('a failing probe is refused whatever the age, with its error', () => {
+    expect(checkReading({ ageMs: 0, maxAgeMs: 4000, probeError: 'NVML_ERROR_UNKNOWN' })).toEqual({
+      ok: false,
+      reason: 'the GPU monitor is failing (NVML_ERROR_UNKNOWN): free memory is unknown',
+    });
+  });
+
+  it.each(['auto', 'manual'] as const)(
+    'a %s restore on a stale reading is refused, before admission',
+    (trigger) => {
+      // 100 MiB free by the stale figures: the refusal is about the reading, not the (unknown) fit.
+      const stale = { ageMs: 9000, maxAgeMs: 4000, probeError: null };
+      expect(checkRestore(input({ trigger, reading: stale, freeMiB: 100 }))).toEqual({
+        ok: false,
+        reason: 'the last GPU reading is 9.0 s old: waiting for a current one',
+      });
+      const failing = { ...stale, ageMs: 10, probeError: 'probe failure' };
+      expect(checkRestore(input({ trigger, reading: failing }))).toEqual({
+        ok: false,
+        reason: 'the GPU monitor is failing (probe failure): free memory is unknown',
+      });
+    },
+  );
+});
+
+describe('byGpuPriority: who goes to the GPU first (issue 10, item 7)', () => {
+  it('the speech model first, then the others by size, largest first', () => {
+    const models = [
+      { id: 'punct', role: 'aux', estimateMiB: 100 },
+      { id: 'lm', role: 'aux', estimateMiB: 900 },
+      { id: 'stt', role: 'stt', estimateMiB: 1500 },
+      { id: 'tiny', role: 'aux', estimateMiB: 100 },
+    ];
+    expect(byGpuPriority(models).map((m) => m.id)).toEqual(['stt', 'lm', 'punct', 'tiny']);
+    // The input is left as it was.
+    expect(models[0]?.id).toBe('punct');
+  });
+
+  it('a small speech model still comes before a large auxiliary one', () => {
+    const models = [
+      { id: 'big', role: 'aux', estimateMiB: 4000 },
+      { id: 'stt', role: 'stt', estimateMiB: 50 },
+    ];
+    expect(byGpuPriority(models).map((m) => m.id)).toEqual(['stt', 'big']);
   });
 });
 

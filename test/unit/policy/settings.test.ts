@@ -38,6 +38,8 @@ describe('DEFAULT_SETTINGS', () => {
         cooldownMs: 30_000,
         reportIntervalMs: 300_000,
         gpuErrorLimit: 3,
+        gpuErrorWindowMs: 600_000,
+        emergencyConfirmMs: 100,
         headroomMiB: 256,
         gpu: '',
         devicePreference: 'auto',

@@ -83,6 +83,8 @@ describe('event log', () => {
       type: 'gpu-error',
       kind: 'oom',
       count: 2,
+      inWindow: 2,
+      windowMs: 600_000,
       limit: 3,
       retriedOn: 'cpu',
       model: 'stt',

@@ -23,7 +23,7 @@ export function status(over: Partial<EngineStatus> = {}): EngineStatus {
         movedAtMs: 1000,
       },
     ],
-    gpuErrors: { count: 0, limit: 3 },
+    gpuErrors: { count: 0, limit: 3, inWindow: 0, windowMs: 600_000 },
     permanentCpu: false,
     pinnedByUser: false,
     restoreBlocker: 'every model that prefers the GPU is already on it',

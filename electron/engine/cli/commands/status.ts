@@ -23,7 +23,12 @@ export async function statusCommand({ values }: ParsedArgs): Promise<number> {
       gpu: sample ? { ...sample.gpu } : null,
       probe: { kind: probe.kind, ok: true },
       models: [],
-      gpuErrors: { count: 0, limit: settings.memory.gpuErrorLimit },
+      gpuErrors: {
+        count: 0,
+        limit: settings.memory.gpuErrorLimit,
+        inWindow: 0,
+        windowMs: settings.memory.gpuErrorWindowMs,
+      },
       permanentCpu: false,
       pinnedByUser: false,
       restoreBlocker: null,
