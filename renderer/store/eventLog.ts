@@ -58,7 +58,7 @@ export function describeForLog(e: EngineEvent): Described | null {
     case 'gpu-error':
       return {
         severity: 'error',
-        text: `GPU error (${e.kind}) ${e.count}/${e.limit}${e.model ? ` in ${e.model}` : ''}${
+        text: `GPU error (${e.kind}) ${e.inWindow}/${e.limit}${e.model ? ` in ${e.model}` : ''}${
           e.retriedOn ? `, retried on ${e.retriedOn.toUpperCase()}` : ''
         }: ${e.message}`,
         durationMs: null,
