@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../build/app/bundle';
 import { writeDenseModel } from '../test/fixtures/denseModel';
 import { machineInfo } from './machine';
 import { table, type BenchResult } from './report';
-import { CASES, stallScenario, type StallCase } from './stalls/scenario';
+import { CASES, REQUEST_EVERY_MS, stallScenario, type StallCase } from './stalls/scenario';
 
 /** The last commit with in-process sessions and the queued EMERGENCY offload. */
 const BEFORE_REV = '5e463ec^';
@@ -36,6 +36,8 @@ interface RunFigures {
   gapsOver250: number;
   samples: number;
   releaseMs: Record<StallCase, number[]>;
+  /** From the EMERGENCY `level` event (the confirming reading acted on) to the release. */
+  readingMs: number[];
   requests: { served: number; retriedOnCpu: number; lost: number } | null;
   moveMs: { toCpu: number[]; toGpu: number[] };
 }
@@ -90,22 +92,31 @@ function figures(
   emergencies: { atMs: number; case: StallCase }[],
 ): RunFigures {
   const tOf = (l: Line): number => Number(l.event['tMs']);
-  // Gaps on the process's own clock (scenario time is wall time since the start with --realtime).
-  const samples = lines.filter((l) => l.event.type === 'sample').map(tOf);
-  const gaps = samples
+  // Scenario time is virtual time paced to the wall clock: a blocked process fires its timers late but stamps
+  // them on time. So everything is timed by arrival here; the earliest arrival maps scenario time to wall time.
+  const samples = lines.filter((l) => l.event.type === 'sample' && tOf(l) > 0);
+  const offset = Math.min(...samples.map((l) => l.atMs - tOf(l)));
+  const arrivals = samples.map((l) => l.atMs);
+  const gaps = arrivals
     .slice(1)
-    .map((t, i) => t - (samples[i] ?? t))
+    .map((t, i) => t - (arrivals[i] ?? t))
     .sort((a, b) => a - b);
   const releaseMs = Object.fromEntries(CASES.map((c) => [c, [] as number[]])) as Record<StallCase, number[]>;
+  const readingMs: number[] = [];
   for (const step of emergencies) {
-    // From the moment other programs took the memory (the step) to our GPU session's release.
+    const stepAt = offset + step.atMs; // when the GPU reached 97 % on the wall clock
     const released = lines.find(
       (l) =>
-        tOf(l) >= step.atMs &&
+        l.atMs >= stepAt &&
         ((l.event.type === 'action' && l.event['name'] === 'offload') ||
           (l.event.type === 'placement' && l.event['from'] === 'gpu' && l.event['to'] === 'cpu')),
     );
-    if (released) releaseMs[step.case].push(tOf(released) - step.atMs);
+    if (!released) continue;
+    releaseMs[step.case].push(released.atMs - stepAt);
+    const reading = lines.find(
+      (l) => l.atMs >= stepAt && l.event.type === 'level' && l.event['to'] === 'EMERGENCY',
+    );
+    if (reading && reading.atMs <= released.atMs) readingMs.push(released.atMs - reading.atMs);
   }
   const end = lines.find((l) => l.event.type === 'end')?.event;
   const placements = lines.filter((l) => l.event.type === 'placement' && l.event['from'] !== null);
@@ -117,6 +128,7 @@ function figures(
     gapsOver250: gaps.filter((g) => g > 250).length,
     samples: samples.length,
     releaseMs,
+    readingMs,
     requests: (end?.['requests'] as RunFigures['requests'] | undefined) ?? null,
     moveMs: {
       toCpu: placements.filter((l) => l.event['to'] === 'cpu').map((l) => Number(l.event['ms'])),
@@ -153,6 +165,15 @@ export async function benchStalls(quick: boolean): Promise<BenchResult> {
       await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(before, 'node_modules'));
       // The same pacing for both: with --realtime, time no longer waits for a move to finish (runScenario.ts).
       await copyFile(path.join(REPO_ROOT, RUNNER), path.join(before, RUNNER));
+      // …and the same traffic: the old scenario format has no requestEveryMs, so its rig gets the figure here.
+      const rig = path.join(before, 'electron/engine/simulation/simulatedRig.ts');
+      const text = await readFile(rig, 'utf8');
+      const patched = text.replace(
+        'this.every(this.scenario.settings.intervalMs, () => {',
+        `this.every(${REQUEST_EVERY_MS}, () => {`,
+      );
+      if (patched === text) throw new Error("could not set the before run's request rate");
+      await writeFile(rig, patched);
       // The old scenario schema has no "switch" command: the before run skips the model switch.
       const old = stallScenario(modelPath, modelMiB, cycles, false);
       const file = path.join(dir, 'before.json');
@@ -209,6 +230,10 @@ function result(
     row('EMERGENCY → GPU released, p95 over all cases (ms)', (r) =>
       f1(p95(CASES.flatMap((c) => r.releaseMs[c]))),
     ),
+    row(
+      'EMERGENCY reading → GPU released, p95 / max (ms)',
+      (r) => `${f1(p95(r.readingMs))} / ${f1(Math.max(...r.readingMs))}`,
+    ),
     row('requests served / retried on CPU / lost', (r) =>
       r.requests ? `${r.requests.served} / ${r.requests.retriedOnCpu} / ${r.requests.lost}` : '–',
     ),
@@ -221,14 +246,16 @@ function result(
     'Both runs: `simulate --json --realtime --samples` with the same scenario (bench/stalls/scenario.ts), one after' +
       ' the other on this machine; the model is an 800 MB dense ONNX model run for real on the CPU while its GPU' +
       ' placement is simulated VRAM. Event-loop delay: perf_hooks.monitorEventLoopDelay inside the process' +
-      ' (bench/stalls/loopProbe.mjs, 5 ms resolution), counted from the first GPU reading. Gaps between readings on' +
-      ' the process\'s own clock (event `tMs`). "GPU released" is from the scenario step that takes the GPU to 97 %' +
-      ' to the first `offload` action or GPU → CPU `placement` after it (both codes emit these once the GPU session' +
-      ' is released), on the same clock: it includes noticing the step (100 ms sampling and the confirming' +
-      ' reading). "Restore loading": the after code abandons the load at' +
-      ' once (nothing of it is on the simulated GPU yet); ONNX Runtime finishes creating the half-built session on' +
-      ' its host thread and it is released right then. The before code has no model-switch command, so its run' +
-      " skips that case. Both runs use this checkout's scenario runner, so time is paced the same way. Requests: one to `stt` every 100 ms (none while the model is out for a switch).",
+      ' (bench/stalls/loopProbe.mjs, 5 ms resolution), counted from the first GPU reading. Everything else is timed' +
+      ' by when each stdout line arrived (scenario time is virtual time paced to the wall clock: a blocked process' +
+      ' fires its timers late but stamps them on time); the earliest-arriving reading maps scenario time to the wall' +
+      ' clock. "EMERGENCY → GPU released" is from the wall time of the scenario step that takes the GPU to 97 % to' +
+      ' the first `offload` action or GPU → CPU `placement` (both codes emit these once the GPU session is' +
+      ' released): it includes noticing the step. "EMERGENCY reading → released" starts at the EMERGENCY `level`' +
+      ' event instead. "Restore loading": the after code abandons the load at once (nothing of it is on the' +
+      ' simulated GPU yet); ONNX Runtime finishes creating the half-built session on its host thread and it is' +
+      ' released right then. The before code has no model-switch command, so its run skips that case. Both runs use' +
+      " this checkout's scenario runner and one request to `stt` a second (none while the model is out for a switch).",
   ].join('\n');
   return {
     name: 'stalls',

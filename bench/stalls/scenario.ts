@@ -13,6 +13,8 @@ export type StallCase = (typeof CASES)[number];
 const TOTAL_MIB = 16_000;
 const RESERVED_MIB = 300;
 export const CYCLE_MS = 50_000;
+/** Dictation: an utterance a second (a request every sampling interval would outrun an 800 MB model on 2 cores). */
+export const REQUEST_EVERY_MS = 1000;
 
 /** Other programs' memory that puts usage (with stt's `modelMiB` on the GPU) at `usage`. */
 function external(usage: number, modelMiB: number): number {
@@ -64,6 +66,7 @@ export function stallScenario(modelPath: string, modelMiB: number, cycles: numbe
       settings: { intervalMs: 100, recoveryDwellMs: 1000, cooldownMs: 60_000 },
       models: [{ id: 'stt', role: 'stt', path: modelPath, sizeMiB: modelMiB, prefer: 'gpu' }],
       steps: steps.map(({ emergency: _, ...step }) => step),
+      ...(withSwitch ? { requestEveryMs: REQUEST_EVERY_MS } : {}),
       durationMs: cycles * CYCLE_MS,
     },
     emergencies: steps

@@ -54,6 +54,13 @@ export const scenarioSchema = z.strictObject({
     { id: 'stt', role: 'stt', sizeMiB: 1500, prefer: 'gpu' },
   ]),
   steps: z.array(stepSchema).default([]),
+  /** One request to each GPU model this often (default: the sampling interval): how much dictation there is. */
+  requestEveryMs: z
+    .number({ error: 'requestEveryMs must be a number of milliseconds' })
+    .int({ error: 'requestEveryMs must be a whole number of milliseconds' })
+    .min(10, { error: 'requestEveryMs must be at least 10 ms' })
+    .max(MAX_SIMULATED_MS, { error: `requestEveryMs must be at most ${WEEK}` })
+    .optional(),
   durationMs: z
     .number({ error: 'durationMs must be a number of milliseconds' })
     .positive({ error: 'durationMs must be above 0' })
@@ -69,6 +76,7 @@ export interface Scenario {
   settings: MemorySettings;
   models: ScenarioModel[];
   steps: ScenarioStep[];
+  requestEveryMs: number;
   durationMs: number;
 }
 
@@ -95,6 +103,7 @@ export function parseScenario(input: unknown): ScenarioResult {
       settings: settings.data,
       models: parsed.data.models,
       steps: [...steps].sort((a, b) => a.atMs - b.atMs),
+      requestEveryMs: parsed.data.requestEveryMs ?? settings.data.intervalMs,
       durationMs: parsed.data.durationMs ?? lastStep + 5000,
     },
   };

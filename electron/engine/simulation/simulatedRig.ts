@@ -99,9 +99,9 @@ export class SimulatedRig {
     this.every(this.scenario.settings.reportIntervalMs, () => this.manager.report());
   }
 
-  /** Requests to every GPU-preferring model each interval, so faults and moves meet traffic. */
+  /** Requests to every GPU-preferring model every `requestEveryMs`, so faults and moves meet traffic. */
   startTraffic(): void {
-    this.every(this.scenario.settings.intervalMs, () => {
+    this.every(this.scenario.requestEveryMs, () => {
       for (const m of this.scenario.models.filter((x) => x.prefer === 'gpu')) this.sendRequest(m.id);
     });
   }
