@@ -6,7 +6,7 @@
 // by a preloaded probe (stalls/loopProbe.mjs); gaps and EMERGENCY → release times from each stdout line's arrival.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,7 +21,6 @@ import { CASES, REQUEST_EVERY_MS, stallScenario, type StallCase } from './stalls
 const BEFORE_REV = '5e463ec^';
 const PROBE = fileURLToPath(new URL('./stalls/loopProbe.mjs', import.meta.url));
 const MiB = 1024 * 1024;
-const RUNNER = 'electron/engine/simulation/runScenario.ts';
 
 interface Line {
   atMs: number;
@@ -137,6 +136,13 @@ function figures(
   };
 }
 
+/** Change the before tree's scenario harness (not the code under test) so both runs drive the same way. */
+async function patchFile(file: string, from: string, to: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`cannot patch ${file}: "${from}" not found`);
+  await writeFile(file, text.replace(from, to));
+}
+
 /** A worktree of the code before session hosts, sharing this checkout's node_modules; null when git cannot. */
 function beforeTree(dir: string): string | null {
   const tree = path.join(dir, 'before');
@@ -163,17 +169,18 @@ export async function benchStalls(quick: boolean): Promise<BenchResult> {
     const before = beforeTree(dir);
     if (before) {
       await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(before, 'node_modules'));
-      // The same pacing for both: with --realtime, time no longer waits for a move to finish (runScenario.ts).
-      await copyFile(path.join(REPO_ROOT, RUNNER), path.join(before, RUNNER));
-      // …and the same traffic: the old scenario format has no requestEveryMs, so its rig gets the figure here.
-      const rig = path.join(before, 'electron/engine/simulation/simulatedRig.ts');
-      const text = await readFile(rig, 'utf8');
-      const patched = text.replace(
+      // The same pacing and traffic for both: with --realtime, time does not wait for a move to finish (as in
+      // this checkout's runScenario.ts), and one request a second (the old format has no requestEveryMs).
+      await patchFile(
+        path.join(before, 'electron/engine/simulation/runScenario.ts'),
+        '    await settle(rig.manager);\n    if (opts.realtime)',
+        '    if (opts.realtime) await new Promise((r) => setImmediate(r));\n    else await settle(rig.manager);\n    if (opts.realtime)',
+      );
+      await patchFile(
+        path.join(before, 'electron/engine/simulation/simulatedRig.ts'),
         'this.every(this.scenario.settings.intervalMs, () => {',
         `this.every(${REQUEST_EVERY_MS}, () => {`,
       );
-      if (patched === text) throw new Error("could not set the before run's request rate");
-      await writeFile(rig, patched);
       // The old scenario schema has no "switch" command: the before run skips the model switch.
       const old = stallScenario(modelPath, modelMiB, cycles, false);
       const file = path.join(dir, 'before.json');
@@ -254,8 +261,8 @@ function result(
       ' released): it includes noticing the step. "EMERGENCY reading → released" starts at the EMERGENCY `level`' +
       ' event instead. "Restore loading": the after code abandons the load at once (nothing of it is on the' +
       ' simulated GPU yet); ONNX Runtime finishes creating the half-built session on its host thread and it is' +
-      ' released right then. The before code has no model-switch command, so its run skips that case. Both runs use' +
-      " this checkout's scenario runner and one request to `stt` a second (none while the model is out for a switch).",
+      ' released right then. The before code has no model-switch command, so its run skips that case. Both runs pace' +
+      " time the same way (the before tree's scenario runner gets this checkout's realtime pacing) with one request to `stt` a second (none while the model is out for a switch).",
   ].join('\n');
   return {
     name: 'stalls',
