@@ -376,10 +376,10 @@ export class MemoryManager {
   private async cleanup(
     level: Level,
     name: 'light-cleanup' | 'aggressive-cleanup',
-    run: () => CleanupResult,
+    run: () => Promise<CleanupResult>,
   ) {
     const before = await this.readProcessMiB();
-    const { ms, heapFreedMiB } = run();
+    const { ms, heapFreedMiB } = await run();
     const freedMiB = difference(before, await this.readProcessMiB());
     this.deps.emit({ type: 'action', name, level, ms, freedMiB, heapFreedMiB });
   }
