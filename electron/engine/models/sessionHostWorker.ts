@@ -5,6 +5,7 @@
  * the engine's thread only posts tensors. One thread per lane, not per session: threads are not churned on every
  * move, and building a CPU copy never delays runs of the GPU copy (they are different lanes).
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { sessionOptions } from './sessionOptions';
@@ -28,6 +29,18 @@ interface Hosted {
 }
 
 const sessions = new Map<number, Hosted>();
+
+// On Linux a nice value belongs to a thread, and the threads ONNX Runtime starts from this one inherit it: a model
+// being parsed or run here then never takes the CPU from the engine's own thread (readings, requests, audio) on a
+// busy machine. Elsewhere it would lower the whole process, so it is left alone.
+const HOST_NICE = 5;
+if (process.platform === 'linux') {
+  try {
+    setPriority(HOST_NICE);
+  } catch {
+    // Not permitted (a sandbox): the host runs at the engine's priority.
+  }
+}
 
 port.on('message', (m: ToSessionHost) => {
   if (m.type === 'create') void create(m);
