@@ -108,6 +108,13 @@ export const memorySettingsSchema = z.strictObject(
       .enum(['auto', 'gpu', 'cpu'], { error: 'device preference must be auto, gpu or cpu' })
       .default('auto'),
     adaptiveSampling: adaptiveSamplingSchema.default(() => adaptiveSamplingSchema.parse({})),
+    /** After this long without dictation, GPU models move to their CPU copy and give the VRAM back (0: never). */
+    idleReleaseMinutes: z
+      .number({ error: 'idle release must be a number of minutes' })
+      .int({ error: 'idle release must be a whole number of minutes' })
+      .min(0, { error: 'idle release must be at least 0 minutes (0 = never)' })
+      .max(1440, { error: 'idle release must be at most 1440 minutes' })
+      .default(10),
     /** Build a model's CPU copy early when the usage trend says EMERGENCY will come sooner than that build. */
     predictivePrewarm: z.boolean({ error: 'predictive pre-warm must be true or false' }).default(true),
   },

@@ -1,10 +1,11 @@
 import type { EngineEvent, EngineStatus } from '../../shared/engineEvents';
 import { validateSettings, type Settings } from '../../shared/settings';
 import { GpuMonitor } from './memory/gpuMonitor';
-import { MemoryManager, type CommandResult } from './memory/memoryManager';
+import type { CommandResult, MemoryManager } from './memory/memoryManager';
+import { createMemoryStack } from './memory/memoryStack';
 import type { ProbeAttempt, ProbeChoice } from './memory/probes/openProbe';
 import { probeExecutionProviders, type EpProbeReport } from './models/executionProviders';
-import { ModelHost, type RunResult } from './models/modelHost';
+import type { ModelHost, RunResult } from './models/modelHost';
 import { createHostedSessionFactory } from './models/sessionHost';
 import type { Feeds, ModelSpec } from './models/session';
 import { wallClock, type TimerHandle } from './runtime/clock';
@@ -16,6 +17,7 @@ import type { CatalogEntry } from './models/catalog';
 import { ModelLibrary } from './models/modelLibrary';
 import { SpeechStack } from './speechStack';
 import { SimulatedRig } from './simulation/simulatedRig';
+import { speechInScenario } from './simulation/speechStandIn';
 
 export interface EngineOptions {
   dataDir: string;
@@ -67,8 +69,11 @@ export class Engine {
     const loaded = await loadSettings(file);
     let settings = loaded.settings;
     if (opts.scenario) settings = { ...settings, memory: opts.scenario.settings };
-    const parts = opts.scenario
-      ? await startSimulated(opts.scenario, opts.emit)
+    // With speech on, the real speech model takes the place of the scenario's `stt` stand-in (speechStandIn.ts).
+    const shared = opts.scenario && opts.speech ? speechInScenario(opts.scenario) : null;
+    const scenario = shared?.scenario ?? opts.scenario;
+    const parts = scenario
+      ? await startSimulated(scenario, opts.emit)
       : await startReal(settings, opts.probe, opts.emit);
     const library = new ModelLibrary({
       modelsDir: userDataPaths(opts.dataDir).models,
@@ -83,7 +88,13 @@ export class Engine {
         manager: parts.manager,
         settings: () => engine.settings,
         run: (id, feeds) => engine.run(id, feeds),
-        emit: opts.emit,
+        ...(shared ? { place: shared.place } : {}),
+        emit: (e) => {
+          // Dictation is what idle release watches: it gives the GPU back when nobody dictates for a while.
+          if (e.type === 'dictation') parts.manager.noteDictation(e.state);
+          if (e.type === 'transcript') parts.manager.noteDictation('transcript');
+          opts.emit(e);
+        },
       });
       await engine.speech.start(settings.speech.model);
     }
@@ -225,24 +236,22 @@ async function startReal(
   // Probing WebGPU after CUDA would leave a Dawn context holding VRAM: stop at the first that works.
   const eps = ready.kind === 'none' ? null : await probeExecutionProviders({ stopAtFirstGpu: true });
   const gpuEp = eps?.gpuEp ?? null;
-  const host = new ModelHost({
+  const stack = createMemoryStack({
     factory: createHostedSessionFactory({ gpuEp }),
     clock: wallClock,
-    readFreeMiB: async () => (await monitor.sampleNow())?.freeMiB ?? null,
-    onPlacement: (p) => emit({ type: 'placement', ...p }),
-    onGpuError: (e) => manager?.recordGpuError(e.kind, e.message, e.modelId, 'cpu'),
-  });
-  manager = new MemoryManager({
     settings: settings.memory,
-    host,
-    clock: wallClock,
     gpuAvailable: gpuEp !== null,
     probeKind: ready.kind,
-    requestSample: (afterMs) => void wallClock.setTimeout(() => void monitor.sampleNow(), afterMs),
-    readProcessMiB: async () => (await monitor.sampleNow())?.processMiB ?? null,
-    setSamplingInterval: (ms) => monitor.setInterval(ms),
+    readings: {
+      readFreeMiB: async () => (await monitor.sampleNow())?.freeMiB ?? null,
+      requestSample: (afterMs) => void wallClock.setTimeout(() => void monitor.sampleNow(), afterMs),
+      readProcessMiB: async () => (await monitor.sampleNow())?.processMiB ?? null,
+      setSamplingInterval: (ms) => monitor.setInterval(ms),
+    },
     emit,
   });
+  const { host } = stack;
+  manager = stack.manager;
   const last = monitor.lastSample;
   if (last) manager.onSample(last);
   return {

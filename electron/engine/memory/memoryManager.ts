@@ -76,6 +76,10 @@ export class MemoryManager {
   private strikeTimes: number[] = [];
   private permanentCpu = false;
   private pinnedByUser = false;
+  /** Idle release: when dictation was last active, whether it is now, and whether the models left for idleness. */
+  private lastDictationAtMs: number;
+  private dictating = false;
+  private idleReleased = false;
   private restoreBackoffMs = 0;
   private restoreNotBeforeMs = 0;
   private restoring = false;
@@ -88,6 +92,7 @@ export class MemoryManager {
   constructor(private readonly deps: MemoryManagerDeps) {
     this.settings = deps.settings;
     this.samplingMs = deps.settings.intervalMs;
+    this.lastDictationAtMs = deps.clock.now();
   }
 
   get level(): Level {
@@ -210,7 +215,32 @@ export class MemoryManager {
     this.apply(step.decisions, sample);
     this.prewarmAhead();
     this.adaptInterval(false);
+    this.maybeIdleRelease();
     this.maybeAutoRestore();
+  }
+
+  /**
+   * Dictation started, produced a transcript, or stopped. Starting after an idle release brings the models back:
+   * the CPU copy serves the first utterances at once and the GPU copy loads when the restore rules allow it.
+   */
+  noteDictation(state: 'listening' | 'transcript' | 'stopped'): void {
+    this.lastDictationAtMs = this.deps.clock.now();
+    if (state === 'listening') this.dictating = true;
+    if (state === 'stopped') this.dictating = false;
+    if (state !== 'listening' || !this.idleReleased) return;
+    this.idleReleased = false;
+    this.maybeAutoRestore();
+  }
+
+  /** Nobody dictated for `idleReleaseMinutes`: give the GPU memory back to games and LLMs. */
+  private maybeIdleRelease(): void {
+    const minutes = this.settings.idleReleaseMinutes;
+    if (minutes === 0 || this.idleReleased || this.dictating || this.deps.host.inFlight() > 0) return;
+    if (this.deps.clock.now() - this.lastDictationAtMs < minutes * 60_000) return;
+    if (!this.deps.host.views().some((m) => m.device === 'gpu')) return;
+    this.idleReleased = true;
+    const reason = `released after ${minutes} min idle: back on the GPU when you dictate`;
+    this.background('idle release', () => this.offloadAll(reason));
   }
 
   private apply(decisions: Decision[], sample: GpuSample): void {
@@ -273,6 +303,7 @@ export class MemoryManager {
     if (this.permanentCpu) this.deps.emit({ type: 'permanent-cpu', on: false });
     this.permanentCpu = false;
     this.pinnedByUser = false;
+    this.idleReleased = false;
     this.gpuErrorCount = 0;
     this.strikeTimes = [];
     this.restoreBackoffMs = 0;
@@ -527,7 +558,7 @@ export class MemoryManager {
       level: this.policy.level,
       dwellElapsed: restoreDwellElapsed(this.policy, s.atMs, this.settings),
       inFlight: this.deps.host.inFlight() > 0,
-      permanentCpu: this.permanentCpu || this.pinnedByUser,
+      permanentCpu: this.permanentCpu || this.pinnedByUser || (trigger === 'auto' && this.idleReleased),
       gpuAvailable: this.deps.gpuAvailable,
       backoffRemainingMs: Math.max(0, this.restoreNotBeforeMs - this.deps.clock.now()),
       reading: this.readingInput(s),

@@ -1,11 +1,12 @@
 import type { EngineEvent } from '../../../shared/engineEvents';
 import { byGpuPriority } from '../../../shared/restorePolicy';
 import { validateMemorySettings } from '../../../shared/settings';
-import { MemoryManager } from '../memory/memoryManager';
+import type { MemoryManager } from '../memory/memoryManager';
+import { createMemoryStack } from '../memory/memoryStack';
 import { SamplingLoop } from '../memory/samplingLoop';
 import { SimulatedGpu } from '../memory/simulatedGpu';
 import { classifyGpuError } from '../models/gpuErrors';
-import { ModelHost } from '../models/modelHost';
+import type { ModelHost } from '../models/modelHost';
 import type { Feeds, ModelSpec, SessionFactory } from '../models/session';
 import { createSimulatedSessionFactory } from '../models/simulatedSessionFactory';
 import type { Clock } from '../runtime/clock';
@@ -48,24 +49,20 @@ export class SimulatedRig {
   ) {
     const { clock, emit } = opts;
     this.gpu = new SimulatedGpu(scenario.gpu);
-    this.host = new ModelHost({
+    ({ host: this.host, manager: this.manager } = createMemoryStack({
       factory: createSimulatedSessionFactory(this.gpu, opts.realFactory ?? null),
       clock,
-      readFreeMiB: () => Promise.resolve(this.gpu.freeMiB),
-      onPlacement: (p) => emit({ type: 'placement', ...p }),
-      onGpuError: (e) => this.manager.recordGpuError(e.kind, e.message, e.modelId, 'cpu'),
-    });
-    this.manager = new MemoryManager({
       settings: scenario.settings,
-      host: this.host,
-      clock,
       gpuAvailable: true,
       probeKind: 'simulated',
-      requestSample: (afterMs) => clock.setTimeout(() => this.loop.sampleNow(), afterMs),
-      readProcessMiB: () => Promise.resolve(this.gpu.ourMiB),
-      setSamplingInterval: (ms) => this.loop.setInterval(ms),
+      readings: {
+        readFreeMiB: () => Promise.resolve(this.gpu.freeMiB),
+        requestSample: (afterMs) => clock.setTimeout(() => this.loop.sampleNow(), afterMs),
+        readProcessMiB: () => Promise.resolve(this.gpu.ourMiB),
+        setSamplingInterval: (ms) => this.loop.setInterval(ms),
+      },
       emit,
-    });
+    }));
     this.loop = new SamplingLoop({
       clock,
       intervalMs: scenario.settings.intervalMs,
@@ -136,6 +133,7 @@ export class SimulatedRig {
     if (!this.host.has(id)) return; // out for a model switch
     const request = this.host.run(id, this.opts.feedsFor?.(id) ?? {}).then(
       (r) => {
+        this.manager.noteDictation('transcript'); // a scenario's traffic is its dictation (idle release)
         this.requests.served++;
         if (r.retriedOnCpu) this.requests.retriedOnCpu++;
       },

@@ -1,10 +1,11 @@
 import type { EngineEvent, EngineEventType, EngineStatus } from '../../../shared/engineEvents';
 import type { GpuSample } from '../../../shared/gpuSample';
 import { validateMemorySettings, type MemorySettings } from '../../../shared/settings';
-import { MemoryManager, type LevelCallbackName } from '../../../electron/engine/memory/memoryManager';
+import type { LevelCallbackName, MemoryManager } from '../../../electron/engine/memory/memoryManager';
+import { createMemoryStack } from '../../../electron/engine/memory/memoryStack';
 import { SamplingLoop } from '../../../electron/engine/memory/samplingLoop';
 import { SimulatedGpu } from '../../../electron/engine/memory/simulatedGpu';
-import { ModelHost } from '../../../electron/engine/models/modelHost';
+import type { ModelHost } from '../../../electron/engine/models/modelHost';
 import type { ModelSpec, SessionFactory } from '../../../electron/engine/models/session';
 import { createSimulatedSessionFactory } from '../../../electron/engine/models/simulatedSessionFactory';
 import { VirtualClock } from '../../../electron/engine/runtime/clock';
@@ -52,6 +53,8 @@ export class ManagerRig {
       recoveryDwellMs: 1000,
       cooldownMs: 60_000,
       reportIntervalMs: 60_000,
+      // Runs here are not dictation: idle release has its own tests and opts in.
+      idleReleaseMinutes: 0,
       ...opts.settings,
     });
     if (!settings.ok) throw new Error(settings.errors.join('; '));
@@ -63,24 +66,20 @@ export class ManagerRig {
     });
     this.gpu.externalMiB = opts.externalMiB ?? 1000;
     const emit = (e: EngineEvent) => this.events.push({ ...e, tMs: this.clock.now() });
-    this.host = new ModelHost({
+    ({ host: this.host, manager: this.manager } = createMemoryStack({
       factory: opts.factory ? opts.factory(this.gpu) : createSimulatedSessionFactory(this.gpu, null),
       clock: this.clock,
-      readFreeMiB: () => Promise.resolve(this.gpu.freeMiB),
-      onPlacement: (p) => emit({ type: 'placement', ...p }),
-      onGpuError: (e) => this.manager.recordGpuError(e.kind, e.message, e.modelId, 'cpu'),
-    });
-    this.manager = new MemoryManager({
       settings: this.settings,
-      host: this.host,
-      clock: this.clock,
       gpuAvailable: opts.gpuAvailable ?? true,
       probeKind: 'simulated',
-      requestSample: (afterMs) => this.clock.setTimeout(() => this.loop.sampleNow(), afterMs),
-      readProcessMiB: () => Promise.resolve(this.gpu.ourMiB),
-      setSamplingInterval: (ms) => this.loop.setInterval(ms),
+      readings: {
+        readFreeMiB: () => Promise.resolve(this.gpu.freeMiB),
+        requestSample: (afterMs) => this.clock.setTimeout(() => this.loop.sampleNow(), afterMs),
+        readProcessMiB: () => Promise.resolve(this.gpu.ourMiB),
+        setSamplingInterval: (ms) => this.loop.setInterval(ms),
+      },
       emit,
-    });
+    }));
     this.loop = new SamplingLoop({
       clock: this.clock,
       intervalMs: this.settings.intervalMs,

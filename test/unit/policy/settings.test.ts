@@ -44,6 +44,7 @@ describe('DEFAULT_SETTINGS', () => {
         gpu: '',
         devicePreference: 'auto',
         adaptiveSampling: { enabled: true, fastestMs: 250, nearMargin: 0.03 },
+        idleReleaseMinutes: 10,
         predictivePrewarm: true,
       },
       speech: {
