@@ -3,6 +3,7 @@ import type { Settings } from '../../shared/settings';
 import { DictationService } from './dictation/dictationService';
 import { openHistoryStore, type HistoryStore } from './history/historyStore';
 import type { MemoryManager } from './memory/memoryManager';
+import type { ModelSpec } from './models/session';
 import { recoverInstalls } from './models/installRecovery';
 import { userDataPaths } from './runtime/userDataDir';
 import { loadRecognizer, type LoadedRecognizer } from './stt/loadRecognizer';
@@ -15,6 +16,8 @@ export interface SpeechStackDeps {
   settings: () => Settings;
   run: ModelRunner;
   emit: (event: EngineEvent) => void;
+  /** How a model is placed before loading (a scenario counts it at its stand-in's simulated size). */
+  place?: (spec: ModelSpec) => ModelSpec;
 }
 
 /** A model found and its files checked, not yet holding any session. */
@@ -129,7 +132,7 @@ export class SpeechStack {
   }
 
   private async attach({ location, recognizer }: PreparedModel): Promise<void> {
-    for (const m of recognizer.models) await this.deps.manager.load(m);
+    for (const m of recognizer.models) await this.deps.manager.load(this.deps.place?.(m) ?? m);
     const service = new DictationService(recognizer, {
       historyDir: userDataPaths(this.deps.dataDir).history,
       history: this.history,

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Harness } from '../harness/server';
+import { byTestId, chromiumMissing, Cleanup, fakeMicArgs, openApp, ROOT, SCENARIOS } from './support/browser';
+import { openHarnessedBrowser } from './support/harnessedBrowser';
+import { padWithSilence, readWav16, writeWav16 } from './support/wav';
+
+// `npm run dev:web -- --scenario ui-pressure.json` as the README has it: speech on (dev:web's default) and a
+// simulated GPU. The scenario's `stt` is a stand-in for the speech model; the real one takes its place (and
+// its 400 MiB of simulated VRAM), so nothing collides and dictation works on the simulated GPU.
+
+const MODEL = path.join(ROOT, 'test/fixtures/models/tiny-ctc/model.onnx');
+const AUDIO = path.join(ROOT, 'test/fixtures/audio');
+const HELDOUT = path.join(AUDIO, 'heldout.json');
+
+const missing =
+  chromiumMissing ??
+  (existsSync(MODEL) && existsSync(HELDOUT) ? null : 'the fixture model or audio is not built yet');
+if (missing) console.warn(`browser scenario + speech test skipped: ${missing}`);
+
+describe.skipIf(missing !== null)('dev:web with speech on and a scenario', () => {
+  let browser: Browser;
+  let harness: Harness;
+  let expected = '';
+  const cleanup = new Cleanup();
+
+  beforeAll(async () => {
+    const clips = JSON.parse(await readFile(HELDOUT, 'utf8')) as { file: string; text: string }[];
+    const clip = clips[0];
+    if (!clip) throw new Error(`${HELDOUT} lists no clips`);
+    expected = clip.text;
+    const tmp = cleanup.add(await mkdtemp(path.join(os.tmpdir(), 'swictation-mic-')), (dir) =>
+      rm(dir, { recursive: true, force: true }),
+    );
+    const padded = path.join(tmp, 'utterance.wav');
+    await writeWav16(padded, padWithSilence(await readWav16(path.join(AUDIO, clip.file)), 1));
+    ({ browser, harness } = await openHarnessedBrowser(
+      cleanup,
+      {
+        scenario: path.join(SCENARIOS, 'ui-pressure.json'),
+        speech: true,
+        settings: { speech: { outputMode: 'none' } },
+      },
+      fakeMicArgs(padded),
+    ));
+  }, 120_000);
+
+  afterAll(() => cleanup.run());
+
+  it('loads the real model in the stand-in’s place and dictates', async () => {
+    const { page, context, problems } = await openApp(browser, harness.url);
+    const dictate = page.locator(byTestId('dictate'));
+    await expect.poll(() => dictate.isEnabled(), { timeout: 15_000 }).toBe(true);
+
+    const listing = await harness.client.call('models.list');
+    expect([listing.active?.id, listing.speechProblem]).toEqual(['tiny-ctc', null]);
+    const stt = (await harness.client.call('status')).models.filter((m) => m.role === 'stt');
+    // One stt model: the real one, counted at the stand-in's simulated size.
+    expect(stt.map((m) => [m.id, m.estimateMiB])).toEqual([['stt', 400]]);
+    await expect.poll(() => page.locator(byTestId('model-row-stt')).count()).toBe(1);
+    expect(harness.events.filter((t) => t.event.type === 'failure').map((t) => t.event)).toEqual([]);
+
+    const since = harness.events.length;
+    await dictate.click();
+    const heard = await harness.bridge.waitForEvent((e) => e.type === 'transcript', {
+      sinceIndex: since,
+      timeoutMs: 30_000,
+    });
+    await dictate.click();
+    if (heard.event.type !== 'transcript') throw new Error('not a transcript');
+    expect(heard.event.text).toBe(expected);
+    await expect
+      .poll(async () => (await page.locator(byTestId('transcript-list')).textContent()) ?? '')
+      .toContain(expected);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
