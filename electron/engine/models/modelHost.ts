@@ -116,7 +116,12 @@ export class ModelHost {
       if (first && !token.abandoned) created = first;
       else {
         // EMERGENCY abandoned this GPU load: the CPU copy starts now, and the GPU session goes once ORT returns it.
-        load.then((c) => c.session.drainAndRelease(), () => undefined).catch(() => undefined);
+        load
+          .then(
+            (c) => c.session.drainAndRelease(),
+            () => undefined,
+          )
+          .catch(() => undefined);
         reason = 'EMERGENCY while loading: GPU load abandoned';
         device = 'cpu';
         created = await this.create(spec, 'cpu');
@@ -357,7 +362,7 @@ export class ModelHost {
 
   /** The session that serves now; after an evacuation, waits until the CPU copy is in. */
   private async activeOf(slot: Slot): Promise<TrackedSession> {
-    if (slot.removed) throw new Error(`model ${slot.spec.id} was unloaded`);
+    stillLoaded(slot);
     while (slot.active === null) {
       slot.refilling ??= this.takeCpuCopy(slot)
         .then((s) =>
@@ -365,7 +370,7 @@ export class ModelHost {
         )
         .finally(() => (slot.refilling = null));
       await slot.refilling;
-      if (slot.removed) throw new Error(`model ${slot.spec.id} was unloaded`);
+      stillLoaded(slot);
     }
     return slot.active;
   }
@@ -383,7 +388,7 @@ export class ModelHost {
 
   private async takeCpuCopy(slot: Slot): Promise<TrackedSession> {
     while (!slot.standby) {
-      if (slot.removed) throw new Error(`model ${slot.spec.id} was unloaded`);
+      stillLoaded(slot);
       await this.ensureCpuCopy(slot);
     }
     const session = slot.standby;
@@ -432,6 +437,11 @@ interface Created {
   session: TrackedSession;
   measuredMiB: number | null;
   ms: number;
+}
+
+/** A run or a move that still holds a slot the model has left (a switch, shutdown) fails instead of waiting. */
+function stillLoaded(slot: Slot): void {
+  if (slot.removed) throw new Error(`model ${slot.spec.id} was unloaded`);
 }
 
 function firstLine(s: string): string {
