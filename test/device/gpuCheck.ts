@@ -41,7 +41,8 @@ import type { EngineEvent } from '../../shared/engineEvents';
 import { usageOf, type GpuSample } from '../../shared/gpuSample';
 import { memorySettingsSchema } from '../../shared/settings';
 import { GpuMonitor } from '../../electron/engine/memory/gpuMonitor';
-import { MemoryManager } from '../../electron/engine/memory/memoryManager';
+import type { MemoryManager } from '../../electron/engine/memory/memoryManager';
+import { createMemoryStack } from '../../electron/engine/memory/memoryStack';
 import type { GpuProbe } from '../../electron/engine/memory/probes/gpuProbe';
 import { readNvidiaSmi } from '../../electron/engine/memory/probes/nvidiaSmi';
 import { openNvmlProbe } from '../../electron/engine/memory/probes/nvmlProbe';
@@ -458,22 +459,20 @@ async function checkLevels(model: Model, gpuEp: GpuEp, ballast: string): Promise
     30_000,
     'GpuMonitor start',
   );
-  const host = new ModelHost({
+  const stack = createMemoryStack({
     factory: createHostedSessionFactory({ gpuEp }),
     clock: wallClock,
-    readFreeMiB: async () => (await monitor.sampleNow())?.freeMiB ?? null,
-    onPlacement: (p) => emit({ type: 'placement', ...p }),
-    onGpuError: (e) => manager?.recordGpuError(e.kind, e.message, e.modelId, 'cpu'),
-  });
-  manager = new MemoryManager({
     settings,
-    host,
-    clock: wallClock,
     gpuAvailable: true,
     probeKind: ready.kind,
-    requestSample: (afterMs) => void wallClock.setTimeout(() => void monitor.sampleNow(), afterMs),
+    readings: {
+      readFreeMiB: async () => (await monitor.sampleNow())?.freeMiB ?? null,
+      requestSample: (afterMs) => void wallClock.setTimeout(() => void monitor.sampleNow(), afterMs),
+    },
     emit,
   });
+  const { host } = stack;
+  manager = stack.manager;
   const mgr = manager;
   try {
     await withTimeout(monitor.sampleNow(), 10_000, 'first sample');

@@ -10,9 +10,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryManager } from '../../electron/engine/memory/memoryManager';
+import type { MemoryManager } from '../../electron/engine/memory/memoryManager';
+import { createMemoryStack } from '../../electron/engine/memory/memoryStack';
 import { SimulatedGpu } from '../../electron/engine/memory/simulatedGpu';
-import { ModelHost } from '../../electron/engine/models/modelHost';
+import type { ModelHost } from '../../electron/engine/models/modelHost';
 import { createHostedSessionFactory } from '../../electron/engine/models/sessionHost';
 import type { SessionFactory } from '../../electron/engine/models/session';
 import { createSimulatedSessionFactory } from '../../electron/engine/models/simulatedSessionFactory';
@@ -106,23 +107,18 @@ async function startRig(initialCreateErrors: string[] = []): Promise<Rig> {
     createSimulatedSessionFactory(gpu, createHostedSessionFactory({ gpuEp: null })),
     createErrors,
   );
-  let manager: MemoryManager | null = null;
-  const host = new ModelHost({
-    factory,
-    clock: wallClock,
-    readFreeMiB: () => Promise.resolve(gpu.freeMiB),
-    onPlacement: (p) => emit({ type: 'placement', ...p }),
-    onGpuError: (e) => manager?.recordGpuError(e.kind, e.message, e.modelId, 'cpu'),
-  });
   const settings = validateMemorySettings({});
   if (!settings.ok) throw new Error(settings.errors.join('; '));
-  manager = new MemoryManager({
-    settings: settings.settings,
-    host,
+  const { host, manager } = createMemoryStack({
+    factory,
     clock: wallClock,
+    settings: settings.settings,
     gpuAvailable: true,
     probeKind: 'simulated',
-    requestSample: () => manager?.onSample(gpu.sample(Date.now())),
+    readings: {
+      readFreeMiB: () => Promise.resolve(gpu.freeMiB),
+      requestSample: () => manager.onSample(gpu.sample(Date.now())),
+    },
     emit,
   });
   manager.onSample(gpu.sample(Date.now()));
