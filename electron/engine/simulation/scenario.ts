@@ -119,7 +119,8 @@ function checkStepSettings(initial: MemorySettings, steps: readonly ScenarioStep
   for (const { step, i } of ordered) {
     if (!step.settings) continue;
     const patched = memorySettingsSchema.safeParse(mergeSettings(current, step.settings));
-    if (!patched.success) return `steps.${i}.settings: ${patched.error.issues.map((x) => x.message).join('; ')}`;
+    if (!patched.success)
+      return `steps.${i}.settings: ${patched.error.issues.map((x) => x.message).join('; ')}`;
     current = patched.data;
   }
   return null;
@@ -129,7 +130,10 @@ function checkStepSettings(initial: MemorySettings, steps: readonly ScenarioStep
  * A step's settings on top of the current ones. `thresholds` merges one level deeper: a step that
  * names only `emergency` keeps the current warning, critical and restore, not the defaults.
  */
-export function mergeSettings(current: MemorySettings, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergeSettings(
+  current: MemorySettings,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...current, ...patch };
   const thresholds = patch['thresholds'];
   if (isPlainObject(thresholds)) merged['thresholds'] = { ...current.thresholds, ...thresholds };

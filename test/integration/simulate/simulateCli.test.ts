@@ -242,7 +242,9 @@ describe('swictation simulate: a full cycle (full-cycle.json)', () => {
         .slice(0, 2)
         .map((e) => `${e.from}->${e.to}@${e.tMs}`),
     ).toEqual(['NORMAL->WARNING@1000', 'WARNING->CRITICAL@2000']);
-    expect(of(out, 'action').find((a) => a.name === 'prewarm-standby')?.detail).toMatch(/^stt: CPU standby ready/);
+    expect(of(out, 'action').find((a) => a.name === 'prewarm-standby')?.detail).toMatch(
+      /^stt: CPU standby ready/,
+    );
   });
 
   it('GPU errors hit runs while stt is on the GPU and are retried on the CPU', () => {
