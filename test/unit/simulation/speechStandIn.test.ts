@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioSchema } from '../../../electron/engine/simulation/scenario';
+import { parseScenario } from '../../../electron/engine/simulation/scenario';
 import { speechInScenario } from '../../../electron/engine/simulation/speechStandIn';
 
 describe('the speech model in a scenario', () => {
-  const scenario = scenarioSchema.parse({
+  const parsed = parseScenario({
     models: [
       { id: 'vad', role: 'vad', sizeMiB: 2, prefer: 'cpu' },
       { id: 'stt', role: 'stt', sizeMiB: 400, prefer: 'gpu' },
     ],
   });
+  if (!parsed.ok) throw new Error(parsed.error);
+  const { scenario } = parsed;
 
   it('takes the stand-in’s place: the stand-in is not loaded, the real GPU part counts its size', () => {
     const { scenario: rest, place } = speechInScenario(scenario);
