@@ -1,10 +1,15 @@
 import type { EngineEvent } from './engineEvents';
+import type { Thresholds } from './settings';
 
 /** One human-readable line per engine event, for terminals and logs. */
 export function describeEvent(e: EngineEvent): string {
   switch (e.type) {
     case 'sample':
       return `sample   ${(e.usage * 100).toFixed(1)}% ${Math.round(e.sample.usedMiB)}/${Math.round(e.sample.totalMiB)} MiB`;
+    case 'status':
+      return `status   ${e.status.level} ${(e.status.usage * 100).toFixed(1)}%, ${e.status.models.map((m) => `${m.id}@${m.device}`).join(' ') || 'no models'}`;
+    case 'settings':
+      return `settings hotkey ${e.settings.speech.hotkey}, ${describeThresholds(e.settings.memory.thresholds)}`;
     case 'level':
       return `level    ${e.from} → ${e.to} at ${(e.usage * 100).toFixed(1)}%`;
     case 'action':
@@ -34,4 +39,8 @@ export function describeEvent(e: EngineEvent): string {
     case 'download':
       return `download ${e.modelId} ${e.state} ${Math.round(e.bytes / 1048576)}${e.total !== null ? `/${Math.round(e.total / 1048576)}` : ''} MiB${e.message ? ` — ${e.message}` : ''}`;
   }
+}
+
+function describeThresholds(t: Thresholds): string {
+  return `warning ${t.warning} critical ${t.critical} emergency ${t.emergency} restore ${t.restore}`;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GpuSample } from './gpuSample';
 import { LEVELS } from './pressurePolicy';
+import { settingsSchema } from './settings';
 
 /**
  * What the engine tells the world: the CLI prints these, the UI draws them, tests assert on them.
@@ -81,6 +82,14 @@ export const ACTION_NAMES = [
 export type ActionName = (typeof ACTION_NAMES)[number];
 
 export const engineEventSchema = z.discriminatedUnion('type', [
+  /**
+   * The engine's status, pushed: after every change that matters (a level, a placement, a strike, the probe,
+   * the restore blocker, each sample's figures), at most one every few hundred ms, the latest always sent.
+   * Clients ask for `status` once when they connect and follow these after.
+   */
+  z.object({ type: z.literal('status'), status: engineStatusSchema }),
+  /** Settings the engine accepted (saved and applied), whoever changed them: main re-binds the hotkey from it. */
+  z.object({ type: z.literal('settings'), settings: settingsSchema }),
   z.object({ type: z.literal('sample'), sample: gpuSampleSchema, usage: z.number() }),
   z.object({ type: z.literal('level'), from: level, to: level, usage: z.number() }),
   z.object({

@@ -16,6 +16,7 @@ import type { DictationService } from './dictation/dictationService';
 import type { CatalogEntry } from './models/catalog';
 import { ModelLibrary } from './models/modelLibrary';
 import { SpeechStack } from './speechStack';
+import { StatusFeed } from './statusFeed';
 import { SimulatedRig } from './simulation/simulatedRig';
 import { speechInScenario } from './simulation/speechStandIn';
 
@@ -62,6 +63,8 @@ export class Engine {
     readonly settingsProblem: SettingsProblem | null,
     private readonly parts: Parts,
     readonly library: ModelLibrary,
+    private readonly feed: StatusFeed,
+    private readonly emit: (event: EngineEvent) => void,
   ) {}
 
   static async start(opts: EngineOptions): Promise<Engine> {
@@ -72,15 +75,27 @@ export class Engine {
     // With speech on, the real speech model takes the place of the scenario's `stt` stand-in (speechStandIn.ts).
     const shared = opts.scenario && opts.speech ? speechInScenario(opts.scenario) : null;
     const scenario = shared?.scenario ?? opts.scenario;
+    // Every event may change the status: the feed looks (throttled) and pushes it when it did.
+    let built: Parts | null = null;
+    const feed = new StatusFeed({
+      clock: wallClock,
+      read: () => built?.manager.status() ?? null,
+      emit: opts.emit,
+    });
+    const emit = (e: EngineEvent) => {
+      opts.emit(e);
+      feed.poke();
+    };
     const parts = scenario
-      ? await startSimulated(scenario, opts.emit)
-      : await startReal(settings, opts.probe, opts.emit);
+      ? await startSimulated(scenario, emit)
+      : await startReal(settings, opts.probe, emit);
+    built = parts;
     const library = new ModelLibrary({
       modelsDir: userDataPaths(opts.dataDir).models,
       extraCatalog: opts.extraCatalog ?? [],
-      emit: opts.emit,
+      emit,
     });
-    const engine = new Engine(settings, file, loaded.problem, parts, library);
+    const engine = new Engine(settings, file, loaded.problem, parts, library, feed, emit);
     for (const m of opts.models ?? []) await parts.manager.load(m);
     if (opts.speech) {
       engine.speech = new SpeechStack({
@@ -93,7 +108,7 @@ export class Engine {
           // Dictation is what idle release watches: it gives the GPU back when nobody dictates for a while.
           if (e.type === 'dictation') parts.manager.noteDictation(e.state);
           if (e.type === 'transcript') parts.manager.noteDictation('transcript');
-          opts.emit(e);
+          emit(e);
         },
       });
       await engine.speech.start(settings.speech.model);
@@ -143,12 +158,13 @@ export class Engine {
     return this.parts.host.run(modelId, feeds);
   }
 
+  /** Restore and Offload also change what no event reports (the user's pin): the feed looks after each. */
   restore(): Promise<CommandResult> {
-    return this.parts.manager.restore();
+    return this.parts.manager.restore().finally(() => this.feed.poke());
   }
 
   offload(): Promise<CommandResult> {
-    return this.parts.manager.offload();
+    return this.parts.manager.offload().finally(() => this.feed.poke());
   }
 
   getSettings(): Settings {
@@ -169,6 +185,7 @@ export class Engine {
     this.settings = result.settings;
     this.parts.manager.updateSettings(result.settings.memory);
     this.scheduleReport();
+    this.emit({ type: 'settings', settings: result.settings });
     if (next && this.speech) {
       try {
         await this.speech.switchTo(next);
@@ -180,6 +197,7 @@ export class Engine {
         };
         await saveSettings(this.settingsFile, reverted).catch(() => undefined);
         this.settings = reverted;
+        this.emit({ type: 'settings', settings: reverted });
         throw error;
       }
     }
@@ -201,6 +219,7 @@ export class Engine {
 
   async stop(): Promise<void> {
     this.reportTimer?.cancel();
+    this.feed.stop();
     await this.library.release();
     await this.speech?.stop();
     await this.parts.stop();

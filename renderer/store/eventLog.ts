@@ -94,6 +94,8 @@ export function describeForLog(e: EngineEvent): Described | null {
     case 'download':
       return downloadLogEntry(e);
     case 'sample':
+    case 'status':
+    case 'settings':
     case 'report':
     case 'transcript':
       return null;

@@ -3,7 +3,8 @@ import type { EngineEvent } from '../../../shared/engineEvents';
 import { describeEvent } from '../../../shared/describeEvent';
 
 /**
- * The engine's log in the user data folder: every event but the per-interval samples, one line
+ * The engine's log in the user data folder: every event but the per-interval samples and the status pushed
+ * with them (a few a second near a threshold), one line
  * each, rotated by size so a long-running tray app never fills the disk.
  */
 export class EngineLog {
@@ -16,7 +17,7 @@ export class EngineLog {
   }
 
   write(event: EngineEvent): void {
-    if (event.type === 'sample') return;
+    if (event.type === 'sample' || event.type === 'status') return;
     this.stream.write(`${new Date().toISOString()} ${describeEvent(event)}\n`);
   }
 

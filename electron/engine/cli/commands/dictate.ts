@@ -19,6 +19,8 @@ import { loadUserRecognizer, locateUserModel, readJsonFile, readWavInput } from 
 import type { ParsedArgs } from '../main';
 import { CommandFailed, UsageError } from '../usageError';
 
+const QUIET_EVENTS: ReadonlySet<EngineEvent['type']> = new Set(['sample', 'status', 'report', 'transcript']);
+
 /**
  * The live pipeline under the memory manager: audio (a WAV paced like a microphone, or the
  * microphone) → VAD → queue → model → transcripts, printed as they come, typed or pasted if asked,
@@ -48,7 +50,8 @@ export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
     scenario,
     models: recognizer.models,
     emit: (e) => {
-      if (e.type !== 'sample' && e.type !== 'report' && e.type !== 'transcript') say(e);
+      // Telemetry (samples, the status pushed with them) would bury what happened.
+      if (!QUIET_EVENTS.has(e.type)) say(e);
     },
   });
   const output = createTextOutput(
