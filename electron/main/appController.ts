@@ -11,8 +11,10 @@ import type { TrayAction } from './trayMenu';
 /**
  * Main's own use of the engine: it keeps the tray's state (supervisor state, the engine's status,
  * dictation, warnings) up to date from the supervisor and the engine's events, turns level changes
- * into rate-limited notifications, and carries out tray actions and handed-off commands. No
- * Electron here: index.ts injects the tray renderer, the notifier and the windows.
+ * into rate-limited notifications, and carries out tray actions and handed-off commands. The engine
+ * pushes its status and every accepted settings change: main asks for them once per engine (when it
+ * goes live) and follows the events after. No Electron here: index.ts injects the tray renderer, the
+ * notifier and the windows.
  */
 export interface SupervisorView {
   snapshot(): SupervisorSnapshot;
@@ -49,8 +51,8 @@ export type ControllerAction = AppCommand | TrayAction;
 export class AppController {
   private current: AppState;
   private readonly notifier: LevelNotifier;
-  private refreshing = false;
-  private refreshAgain = false;
+  /** Status events received so far: a `status` answer older than the latest pushed one is dropped. */
+  private pushedStatuses = 0;
   /** A command that needs the engine, given while it was not live (e.g. `--toggle` at launch). */
   private queued: ControllerAction | null = null;
   private readonly unsubscribe: (() => void)[] = [];
@@ -151,7 +153,6 @@ export class AppController {
         title: 'Restore to GPU did not happen',
         body: result.reasons.join('; ') || 'no reason given',
       });
-    this.refreshStatus();
   }
 
   private onSupervisor(s: SupervisorSnapshot): void {
@@ -162,7 +163,16 @@ export class AppController {
   }
 
   private onLive(client: EngineClient): void {
-    this.refreshStatus();
+    // This engine's status and settings now; its `status` and `settings` events keep them current after.
+    const pushedBefore = this.pushedStatuses;
+    client.call('status').then(
+      (status: EngineStatus) => {
+        // A status pushed meanwhile is newer; an answer from an engine since replaced is stale.
+        if (this.deps.supervisor.client === client && this.pushedStatuses === pushedBefore)
+          this.update({ status });
+      },
+      (error: unknown) => this.deps.log?.(`status failed: ${errorText(error)}`),
+    );
     // The engine's effective settings (it may have applied what we sent, or kept its own).
     client.call('settings.get').then(
       (s) => this.deps.settings.adopt(s),
@@ -175,65 +185,28 @@ export class AppController {
 
   private onEngineEvent(e: EngineEvent): void {
     switch (e.type) {
-      case 'sample': {
-        const status = this.current.status;
-        if (status)
-          this.update({
-            status: {
-              ...status,
-              usage: e.usage,
-              usedMiB: e.sample.usedMiB,
-              totalMiB: e.sample.totalMiB,
-              freeMiB: e.sample.freeMiB,
-              lastSampleAtMs: e.sample.atMs,
-            },
-          });
+      case 'status':
+        this.pushedStatuses++;
+        this.update({ status: e.status });
         return;
-      }
+      case 'settings':
+        // Saved in the Settings window (or by any client): the hotkey follows at once, the window still open.
+        this.deps.settings.adopt(e.settings);
+        return;
       case 'level': {
+        // The tray's colour follows at once; the status pushed with the change fills in the rest.
         const status = this.current.status;
         if (status) this.update({ status: { ...status, level: e.to, usage: e.usage } });
         const text = this.notifier.decide(e.from, e.to, e.usage);
         if (text) this.deps.notify(text);
-        this.refreshStatus();
         return;
       }
       case 'dictation':
         this.update({ dictating: e.state === 'listening' });
         return;
-      case 'placement':
-      case 'permanent-cpu':
-      case 'gpu-error':
-      case 'probe':
-        this.refreshStatus();
-        return;
       default:
         return;
     }
-  }
-
-  /** Fetch the status; calls that overlap collapse into one more fetch after the current one. */
-  private refreshStatus(): void {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return;
-    }
-    const client = this.deps.supervisor.client;
-    if (!client) return;
-    this.refreshing = true;
-    client
-      .call('status')
-      .then(
-        (status: EngineStatus) => this.update({ status }),
-        (error: unknown) => this.deps.log?.(`status failed: ${errorText(error)}`),
-      )
-      .finally(() => {
-        this.refreshing = false;
-        if (this.refreshAgain) {
-          this.refreshAgain = false;
-          this.refreshStatus();
-        }
-      });
   }
 
   private update(patch: Partial<AppState>): void {

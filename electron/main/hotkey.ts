@@ -1,3 +1,5 @@
+import type { Settings } from '../../shared/settings';
+
 /**
  * The global dictation shortcut, best effort. Electron's globalShortcut is X11/Windows/macOS; on
  * Wayland it usually cannot grab keys, so the reason tells the user to bind `swictation --toggle`
@@ -56,6 +58,30 @@ export class HotkeyBinding {
     if (this.bound) this.api.unregister(this.bound);
     this.bound = null;
   }
+}
+
+/** Where the hotkey setting comes from: main's settings store, fed by the engine's `settings` events. */
+export interface HotkeySettingSource {
+  readonly current: Settings;
+  onChange(listener: (settings: Settings) => void): () => void;
+}
+
+/**
+ * The shortcut follows the setting: bound now, and re-bound on every change main adopts. The engine pushes
+ * each accepted change, so a hotkey saved in Settings works at once, with the window still open.
+ * `report` gets why the binding failed, or null once it works.
+ */
+export function followHotkeySetting(
+  source: HotkeySettingSource,
+  binding: Pick<HotkeyBinding, 'set'>,
+  report: (problem: string | null) => void,
+): () => void {
+  const bind = (accelerator: string) => {
+    const result = binding.set(accelerator);
+    report(result.ok ? null : result.reason);
+  };
+  bind(source.current.speech.hotkey);
+  return source.onChange((settings) => bind(settings.speech.hotkey));
 }
 
 const MODIFIERS = new Set([

@@ -25,7 +25,7 @@ import type { AppState } from './appState';
 import { handoffData, parseCommandLine, type AppCommand } from './commandLine';
 import { handleEnginePortRequest } from './enginePortRequest';
 import { EngineSupervisor, type EngineProcess } from './engineSupervisor';
-import { HotkeyBinding, isWayland } from './hotkey';
+import { followHotkeySetting, HotkeyBinding, isWayland } from './hotkey';
 import { appPaths, appRootFrom } from './paths';
 import { PortBroker, type AttachPortMessage } from './portBroker';
 import { secondInstanceRequest } from './secondInstance';
@@ -224,16 +224,9 @@ async function main(): Promise<void> {
     () => void controller.run('toggle'),
     isWayland(process.env),
   );
-  const bindHotkey = (accelerator: string) => {
-    const result = hotkey.set(accelerator);
-    controller.setHotkeyProblem(result.ok ? null : result.reason);
-  };
-  bindHotkey(store.current.speech.hotkey);
-  store.onChange((s) => bindHotkey(s.speech.hotkey));
-  // The settings window talks to the engine directly; pick up what it changed (the hotkey) when it closes.
-  windows.onClosed((_id, view) => {
-    if (view === 'settings') void store.reload();
-  });
+  // The settings window talks to the engine directly; the engine's settings event reaches the store (the
+  // controller adopts it), and the shortcut is re-bound at once.
+  followHotkeySetting(store, hotkey, (problem) => controller.setHotkeyProblem(problem));
 
   handOff = (command) => void controller.run(command);
   for (const command of early.splice(0)) handOff(command);

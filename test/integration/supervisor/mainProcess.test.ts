@@ -37,6 +37,32 @@ const popover = (): FakeBrowserWindow => {
   return w;
 };
 
+let nextRequestId = 1_000_000;
+/** A request on the engine's own channel, answered to us (main's client ignores an answer it did not ask for). */
+function engineRequest(
+  u: FakeUtilityProcess,
+  method: string,
+  params: object,
+): Promise<Record<string, unknown>> {
+  const id = nextRequestId++;
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: {
+      kind?: string;
+      id?: number;
+      ok?: boolean;
+      result?: unknown;
+      error?: unknown;
+    }) => {
+      if (m.kind !== 'response' || m.id !== id) return;
+      u.child.off('message', onMessage);
+      if (m.ok) resolve(m.result as Record<string, unknown>);
+      else reject(new Error(JSON.stringify(m.error)));
+    };
+    u.child.on('message', onMessage);
+    u.child.send({ v: 1, kind: 'request', id, method, params });
+  });
+}
+
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'swictation-main-'));
   const scenarioFile = join(home, 'scenario.json');
@@ -159,6 +185,21 @@ describe('the Electron main process wiring (fake Electron, real engine)', () => 
       expect.objectContaining({ message: 'Install parakeet-ctc-0.6b without a confirmed checksum?' }),
       expect.objectContaining({ message: 'Install parakeet-ctc-0.6b without a confirmed checksum?' }),
     ]);
+  });
+
+  it('a hotkey saved while the Settings window is open is bound at once: the engine pushes the change', async () => {
+    tray()
+      .menu.find((i) => i.id === 'settings')
+      ?.click?.();
+    const settingsWindow = fake.windows.find((w) => w.loaded?.endsWith('view=settings'));
+    expect(settingsWindow?.visible).toBe(true);
+    // The window saves through its own port (not deliverable through this fake); the engine's side is the same.
+    const current = await engineRequest(lastUtility(), 'settings.get', {});
+    const hotkey = 'Alt+Shift+J';
+    const settings = { ...current, speech: { ...(current['speech'] as object), hotkey } };
+    await engineRequest(lastUtility(), 'settings.set', { settings });
+    await expect.poll(() => [...fake.shortcuts.keys()], { timeout: 5000 }).toEqual([hotkey]);
+    expect(settingsWindow?.visible).toBe(true);
   });
 
   it('a killed engine: the tray shows it restarting, then live again, and the window gets a fresh port', async () => {

@@ -47,32 +47,43 @@ describe('AppController', () => {
     expect(adopted).toEqual([DEFAULT_SETTINGS]);
   });
 
-  it('follows samples and level changes, refreshing the status after moves', async () => {
+  it('follows the pushed status, never asking again after the first; a level change notifies at once', async () => {
     const { supervisor, current, notes } = rig();
     const engine = supervisor.goLive();
     await settle();
-    engine.emit({
-      type: 'sample',
-      usage: 0.9,
-      sample: {
-        atMs: 5,
-        gpu: { index: 0, uuid: 'GPU-sim', name: 'sim', vendor: 'simulated' },
-        totalMiB: 8000,
-        freeMiB: 800,
-        usedMiB: 7200,
-        reservedMiB: 300,
-        processMiB: null,
-        topProcesses: [],
-      },
-    });
+    expect(engine.requests.filter((r) => r === 'status')).toHaveLength(1);
+    engine.emit({ type: 'status', status: { ...STATUS, usage: 0.9, usedMiB: 7200, freeMiB: 800 } });
     await settle();
     expect(current().status).toMatchObject({ usage: 0.9, usedMiB: 7200, freeMiB: 800 });
-    engine.status = { ...STATUS, level: 'EMERGENCY', usage: 0.96, restoreBlocker: 'EMERGENCY' };
     engine.emit({ type: 'level', from: 'CRITICAL', to: 'EMERGENCY', usage: 0.96 });
     await settle();
-    expect(current().status?.level).toBe('EMERGENCY');
-    expect(current().status?.restoreBlocker).toBe('EMERGENCY');
+    // The tray turns red with the level event itself, before the status that follows it.
+    expect(current().status).toMatchObject({ level: 'EMERGENCY', usage: 0.96 });
     expect(notes.map((n) => n.title)).toEqual(['GPU memory critical: speech models moving to the CPU']);
+    const evacuated = { ...STATUS, level: 'EMERGENCY' as const, usage: 0.96, restoreBlocker: 'EMERGENCY' };
+    engine.emit({ type: 'status', status: evacuated });
+    await settle();
+    expect(current().status).toEqual(evacuated);
+    expect(engine.requests.filter((r) => r === 'status')).toHaveLength(1);
+  });
+
+  it('a status answer older than a pushed status does not overwrite it', async () => {
+    const { supervisor, current } = rig();
+    const engine = supervisor.goLive();
+    // Pushed before the answer to the first `status` call arrives.
+    engine.emit({ type: 'status', status: { ...STATUS, level: 'WARNING', usage: 0.85 } });
+    await settle();
+    expect(current().status).toMatchObject({ level: 'WARNING', usage: 0.85 });
+  });
+
+  it('adopts settings the engine pushes (saved from the Settings window), no window closing needed', async () => {
+    const { supervisor, adopted } = rig();
+    const engine = supervisor.goLive();
+    await settle();
+    const saved = { ...DEFAULT_SETTINGS, speech: { ...DEFAULT_SETTINGS.speech, hotkey: 'Alt+Shift+K' } };
+    engine.emit({ type: 'settings', settings: saved });
+    await settle();
+    expect(adopted).toEqual([DEFAULT_SETTINGS, saved]);
   });
 
   it('Dictate starts the engine’s recorder and Stop stops it', async () => {

@@ -124,6 +124,8 @@ export class FakeEngine implements EngineProcess {
         }
         this.settings = m.params['settings'] as Settings;
         this.settingsSet.push(this.settings);
+        // As the engine does: every client hears of an accepted change, then the caller gets its answer.
+        this.emit({ type: 'settings', settings: this.settings });
         ok(this.settings);
         break;
       case 'settings.get':
