@@ -40,7 +40,6 @@ export function CommandButton(p: Props) {
       setOutcome(`${p.label} failed: ${errorMessage(error)}`);
     } finally {
       setBusy(false);
-      api.refreshStatus();
     }
   };
 
