@@ -2,11 +2,14 @@ import type { EngineApi } from '../engine/engineApi';
 import { errorMessage } from '../engine/withTimeout';
 import type { AppStore } from '../store/appStore';
 import { FrameBatcher } from './frameBatcher';
+import { inputLevel } from './inputLevel';
 import { startMicCapture, type MicCapture } from './micCapture';
 import { describeMicError } from './micErrors';
 
 /** Batches captured before the engine confirmed the start (~2 s): the first words are not lost. */
 const MAX_BACKLOG = 16;
+/** A smaller change of the input level is not shown: the meter's renders stay few while the room is quiet. */
+const LEVEL_STEP = 0.03;
 
 /**
  * The Dictate button's logic: microphone first (so a denied permission is said before anything starts),
@@ -107,10 +110,11 @@ export class DictationController {
     this.batcher = null;
     if (capture) await capture.stop().catch(() => undefined);
     batcher?.flush();
-    this.store.getState().setDictation({ capturing: false });
+    this.store.getState().setDictation({ capturing: false, inputLevel: 0 });
   }
 
   private send(batch: Float32Array<ArrayBuffer>): void {
+    this.showLevel(batch);
     if (this.backlog) {
       if (this.backlog.length < MAX_BACKLOG) this.backlog.push(batch);
       return;
@@ -121,5 +125,12 @@ export class DictationController {
       this.pushFailed = true;
       this.store.getState().logNote('error', `Audio could not be sent: ${errorMessage(error)}`, Date.now());
     });
+  }
+
+  /** The Dictate button's live meter, one reading per batch (~8 a second). */
+  private showLevel(batch: Float32Array): void {
+    const s = this.store.getState();
+    const level = inputLevel(batch);
+    if (Math.abs(level - s.dictation.inputLevel) >= LEVEL_STEP) s.setDictation({ inputLevel: level });
   }
 }

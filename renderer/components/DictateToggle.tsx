@@ -1,51 +1,90 @@
 import { useServices } from '../services';
-import type { DictationPhase } from '../store/dictationSlice';
+import type { DictationState } from '../store/dictationSlice';
 import { useApp } from '../store/useApp';
+import { hotkeyText } from './hotkeyText';
+import { MicIcon } from './MicIcon';
 
-const LABEL: Record<DictationPhase, string> = {
+/** What the big button shows: the engine's transcribing counts too (a stop waits for the last words). */
+type Shown = 'idle' | 'starting' | 'listening' | 'transcribing';
+
+const LABEL: Record<Shown, string> = {
   idle: 'Dictate',
   starting: 'Starting…',
-  listening: 'Stop',
-  stopping: 'Finishing…',
+  listening: 'Listening · Stop',
+  transcribing: 'Transcribing…',
 };
 
-/** Dictate / Stop with a recording indicator; problems (no microphone, permission) are said beside it. */
+function shownState(d: DictationState): Shown {
+  if (d.phase === 'stopping') return 'transcribing';
+  if (d.phase === 'idle' && d.queued > 0) return 'transcribing';
+  return d.phase === 'idle' ? 'idle' : d.phase;
+}
+
+const MAC = typeof navigator !== 'undefined' && /Mac/.test(navigator.userAgent);
+
+/**
+ * The popover's first control: one large Dictate / Stop button with the microphone's live level while
+ * listening, and the hotkey beside it. Problems (no microphone, permission) are said under it.
+ */
 export function DictateToggle() {
   const { dictation } = useServices();
-  const phase = useApp((s) => s.dictation.phase);
-  const capturing = useApp((s) => s.dictation.capturing);
-  const source = useApp((s) => s.dictation.source);
+  const shown = useApp((s) => shownState(s.dictation));
   const message = useApp((s) => s.dictation.message);
   const live = useApp((s) => s.connection.state === 'live');
   const speechProblem = useApp((s) => s.engine.speechProblem);
-  const listening = phase === 'listening';
+  const hotkey = useApp((s) => s.settings.saved?.speech.hotkey ?? null);
+  const listening = shown === 'listening';
   const blocked = !live ? 'Not connected to the engine' : speechProblem && !listening ? speechProblem : null;
 
   return (
-    <div className="dictate">
-      <button
-        type="button"
-        data-testid="dictate"
-        data-state={phase}
-        className={`dictate-button${listening ? ' recording' : ''}`}
-        aria-pressed={listening}
-        disabled={blocked !== null || phase === 'starting' || phase === 'stopping'}
-        title={blocked ?? (listening ? 'Stop dictating' : 'Dictate from the microphone')}
-        onClick={() => void dictation.toggle()}
-      >
-        <span className={`rec-dot${listening ? ' on' : ''}`} aria-hidden="true" />
-        {LABEL[phase]}
-      </button>
-      {listening && (
-        <span className="recording-label" role="status">
-          {capturing ? 'Recording from this microphone' : `Listening (${source ?? 'engine'})`}
-        </span>
-      )}
+    <section className="dictate" aria-label="Dictation">
+      <div className="dictate-row">
+        <button
+          type="button"
+          data-testid="dictate"
+          data-state={shown}
+          className={`dictate-button dictate-${shown}`}
+          aria-pressed={listening}
+          disabled={blocked !== null || shown === 'starting' || shown === 'transcribing'}
+          title={blocked ?? (listening ? 'Stop dictating' : 'Dictate from the microphone')}
+          onClick={() => void dictation.toggle()}
+        >
+          <MicIcon />
+          <span className="dictate-label">{LABEL[shown]}</span>
+          {listening && <InputLevel />}
+        </button>
+        {hotkey && (
+          <kbd className="hotkey" data-testid="dictate-hotkey" title="The hotkey starts and stops dictation">
+            {hotkeyText(hotkey, MAC)}
+          </kbd>
+        )}
+      </div>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {shown === 'idle' ? '' : LABEL[shown]}
+      </p>
       {message && (
         <p className="dictate-message" role="alert" data-testid="dictate-message">
           {message}
         </p>
       )}
-    </div>
+      {blocked && live && <p className="dictate-message">{blocked}</p>}
+    </section>
+  );
+}
+
+/** The microphone's loudness: a meter, so the user sees the app hears them. */
+function InputLevel() {
+  const level = useApp((s) => s.dictation.inputLevel);
+  const capturing = useApp((s) => s.dictation.capturing);
+  if (!capturing) return null;
+  return (
+    <meter
+      className="input-level"
+      data-testid="input-level"
+      aria-label="Microphone level"
+      min={0}
+      max={1}
+      value={level}
+    />
   );
 }

@@ -6,12 +6,11 @@ import { useApp, useAppStore } from '../store/useApp';
 import { ModelPicker } from './ModelPicker';
 
 /**
- * What a new user needs to know before the gauges make sense: no GPU (everything runs on the CPU), a
+ * What a new user needs to know before the gauges make sense: a GPU without a working provider, a
  * settings file that could not be read, no speech model yet (a guided choice with downloads), or only the
  * small bundled one (a pointer to Settings).
  */
 export function FirstRun() {
-  const noGpu = useApp((s) => s.status?.probe.kind === 'none');
   const noGpuEp = useApp(
     (s) => s.status?.probe.kind !== 'none' && s.engine.info?.executionProviders?.gpuEp === null,
   );
@@ -21,16 +20,11 @@ export function FirstRun() {
   // An engine started without speech (memory-only tools) has nothing to choose: the Dictate button says why.
   const canChoose = useApp((s) => s.models.listing?.speechEnabled ?? true);
   const choice = speechProblem !== null && canChoose;
-  if (!noGpu && !noGpuEp && !settingsProblem && !choice && !bundledOnly) return null;
+  // No GPU at all is the memory card's to say (MemoryCard), not a first-run step.
+  if (!noGpuEp && !settingsProblem && !choice && !bundledOnly) return null;
   return (
     <section className="first-run" aria-labelledby="first-run-title" data-testid="first-run">
       <h2 id="first-run-title">Getting started</h2>
-      {noGpu && (
-        <p data-testid="first-run-no-gpu">
-          No supported GPU was found. Swictation runs its speech models on the CPU: dictation works, and there
-          is no GPU memory to watch.
-        </p>
-      )}
       {noGpuEp && (
         <p>
           A GPU is present, but no GPU execution provider works on this machine, so the models run on the CPU.

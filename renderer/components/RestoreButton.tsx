@@ -12,7 +12,6 @@ export function RestoreButton() {
       busyLabel="Restoring…"
       blocker={blocker}
       idleTitle="Move the models back to the GPU"
-      className="primary"
       describe={(r) =>
         r.ok
           ? r.moved.length

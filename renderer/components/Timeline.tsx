@@ -20,6 +20,13 @@ export function Timeline() {
         role="img"
         aria-label="GPU memory usage over the last five minutes, over the warning, critical and emergency bands"
       />
+      {/* The chart's colours named: the bands are the levels, the dashed line the restore threshold. */}
+      <ul className="timeline-legend" data-testid="timeline-legend">
+        <li className="legend-band-warning">WARNING</li>
+        <li className="legend-band-critical">CRITICAL</li>
+        <li className="legend-band-emergency">EMERGENCY</li>
+        <li className="legend-restore">restore threshold</li>
+      </ul>
     </section>
   );
 }

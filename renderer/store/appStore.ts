@@ -53,6 +53,7 @@ export function createAppStore(): AppStore {
             usedMiB: e.sample.usedMiB,
             totalMiB: e.sample.totalMiB,
           });
+          s.setProcesses(e.sample.topProcesses);
           return;
         case 'level':
           s.patchLevel(e.to);

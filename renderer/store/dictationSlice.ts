@@ -13,6 +13,8 @@ export interface DictationState {
   source: string | null;
   capturing: boolean;
   queued: number;
+  /** The microphone's loudness while this window captures, 0 to 1 (audio/inputLevel.ts). */
+  inputLevel: number;
   /** Why dictation could not start or stopped early (no microphone, permission denied, engine error). */
   message: string | null;
 }
@@ -24,7 +26,7 @@ export interface DictationSlice {
 }
 
 export const createDictationSlice: StateCreator<AppState, [], [], DictationSlice> = (set, get) => ({
-  dictation: { phase: 'idle', source: null, capturing: false, queued: 0, message: null },
+  dictation: { phase: 'idle', source: null, capturing: false, queued: 0, inputLevel: 0, message: null },
   setDictation: (patch) => {
     set({ dictation: { ...get().dictation, ...patch } });
   },

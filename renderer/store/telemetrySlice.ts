@@ -12,22 +12,43 @@ export interface Reading {
 
 export const TIMELINE_WINDOW_MS = 5 * 60_000;
 
+/** A process holding GPU memory, as the probe lists it. */
+export interface GpuProcess {
+  pid: number;
+  name: string;
+  usedMiB: number | null;
+}
+
 /**
  * Telemetry: the ring is mutated in place (no allocation per sample) and `seq` tells subscribers it
  * changed. Components never select the ring: the timeline reads it from a store subscription.
  */
 export interface TelemetrySlice {
-  telemetry: { ring: TelemetryRing; seq: number; latest: Reading | null };
+  telemetry: { ring: TelemetryRing; seq: number; latest: Reading | null; processes: readonly GpuProcess[] };
   pushReading: (r: Reading) => void;
+  /** The latest sample's process list; an unchanged list keeps its identity (no render for it). */
+  setProcesses: (list: readonly GpuProcess[]) => void;
 }
 
 export const createTelemetrySlice: StateCreator<AppState, [], [], TelemetrySlice> = (set, get) => ({
-  telemetry: { ring: new TelemetryRing(), seq: 0, latest: null },
+  telemetry: { ring: new TelemetryRing(), seq: 0, latest: null, processes: [] },
   pushReading: (r) => {
     const { ring, seq, latest } = get().telemetry;
     // A repeated reading (the status echoing the last sample) adds nothing to the chart.
     if (latest && r.atMs === latest.atMs) return;
     ring.push(r.atMs, r.usage, r.usedMiB);
-    set({ telemetry: { ring, seq: seq + 1, latest: r } });
+    set({ telemetry: { ...get().telemetry, ring, seq: seq + 1, latest: r } });
+  },
+  setProcesses: (list) => {
+    const t = get().telemetry;
+    if (sameProcesses(t.processes, list)) return;
+    set({ telemetry: { ...t, processes: list } });
   },
 });
+
+function sameProcesses(a: readonly GpuProcess[], b: readonly GpuProcess[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((p, i) => p.pid === b[i]?.pid && p.name === b[i].name && p.usedMiB === b[i].usedMiB)
+  );
+}

@@ -1,39 +1,38 @@
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { Details } from '../components/Details';
 import { DictateToggle } from '../components/DictateToggle';
 import { EventLog } from '../components/EventLog';
 import { FirstRun } from '../components/FirstRun';
-import { Gauge } from '../components/Gauge';
-import { LevelBadge } from '../components/LevelBadge';
+import { LastTranscript } from '../components/LastTranscript';
+import { MemoryCard } from '../components/MemoryCard';
 import { ModelList } from '../components/ModelList';
-import { OffloadButton } from '../components/OffloadButton';
-import { RestoreButton } from '../components/RestoreButton';
 import { Timeline } from '../components/Timeline';
-import { TranscriptList } from '../components/TranscriptList';
+import { TopProcesses } from '../components/TopProcesses';
 
-/** The tray popover: everything at a glance, the commands, and what happened. */
+/**
+ * The tray popover, dictation first: Dictate and the hotkey, the last transcript, one memory card; the
+ * timeline, tables and log fold away under Details (380 × 600 shows everything above the fold).
+ */
 export function Popover() {
   return (
     <main className="view popover">
       <header className="view-header">
         <h1>Swictation</h1>
-        <LevelBadge />
         <ConnectionBanner />
+        <nav className="view-nav" aria-label="Windows">
+          <a href="#history">History</a>
+          <a href="#settings">Settings</a>
+        </nav>
       </header>
+      <DictateToggle />
       <FirstRun />
-      <Gauge />
-      <Timeline />
-      <ModelList />
-      <div className="actions">
-        <DictateToggle />
-        <RestoreButton />
-        <OffloadButton />
-      </div>
-      <TranscriptList limit={10} />
-      <EventLog />
-      <nav className="view-nav" aria-label="Windows">
-        <a href="#history">History</a>
-        <a href="#settings">Settings</a>
-      </nav>
+      <LastTranscript />
+      <MemoryCard />
+      <Details whenOpen={<Timeline />}>
+        <ModelList />
+        <TopProcesses />
+        <EventLog />
+      </Details>
     </main>
   );
 }

@@ -49,8 +49,12 @@ export interface AppPage {
 }
 
 /** Open a page of the app and wait until it is live on the engine. */
-export async function openApp(browser: Browser, url: string): Promise<AppPage> {
-  const context = await browser.newContext({ viewport: { width: 440, height: 1000 } });
+export async function openApp(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number } = { width: 440, height: 1000 },
+): Promise<AppPage> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
