@@ -52,7 +52,6 @@ if (choice.ok) {
 const api: EngineApi = {
   call: (method, params) =>
     connection ? connection.call(method, params) : Promise.reject(new Error('not connected to the engine')),
-  refreshStatus: () => session.refreshStatus(),
 };
 dictation = new DictationController(store, api);
 const services: AppServices = { api, dictation };

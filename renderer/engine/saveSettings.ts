@@ -14,8 +14,8 @@ export async function saveDraft(api: EngineApi, store: AppStore): Promise<void> 
   try {
     const saved = await api.call('settings.set', { settings: settings.check.settings });
     store.getState().setSaving(false);
+    // The level the new thresholds imply comes as the engine's pushed status.
     store.getState().setSavedSettings(saved, Date.now());
-    api.refreshStatus();
   } catch (error) {
     store.getState().setSaving(false, errorMessage(error));
   }

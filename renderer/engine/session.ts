@@ -2,36 +2,21 @@ import type { EngineClient } from '../../shared/engineClient';
 import type { EngineEvent } from '../../shared/engineEvents';
 import type { AppStore } from '../store/appStore';
 import { endsDownload } from '../store/modelsSlice';
-import { StatusRefresher } from './statusRefresher';
 import { errorMessage, withTimeout } from './withTimeout';
 
-/** Events after which the status (levels, models, restoreBlocker) is worth asking for again. */
-const STATUS_CHANGING: ReadonlySet<EngineEvent['type']> = new Set([
-  'sample',
-  'level',
-  'action',
-  'placement',
-  'gpu-error',
-  'permanent-cpu',
-  'probe',
-  'refused',
-  'failure',
-]);
-
 const CALL_MS = 10_000;
-/** Without GPU samples (no GPU, a failed probe) nothing pokes the refresher: poll slowly instead. */
-const POLL_MS = 2000;
 export const HISTORY_LIMIT = 50;
 
 /**
  * Feeds the store from one engine: events as they come, and a full resync (status, settings, info,
- * history) whenever a link goes live, since the engine behind it may be a new process.
+ * history) whenever a link goes live, since the engine behind it may be a new process. After that the
+ * engine pushes its status and settings (`status` and `settings` events): nothing here asks again or polls.
  */
 export class EngineSession {
   private client: EngineClient | null = null;
   private unsubscribe: (() => void) | null = null;
-  private readonly refresher = new StatusRefresher(() => this.fetchStatus());
-  private poll: ReturnType<typeof setInterval> | null = null;
+  /** Status events received: the resync's `status` answer must not replace a newer pushed status. */
+  private pushedStatuses = 0;
 
   constructor(private readonly store: AppStore) {}
 
@@ -39,12 +24,7 @@ export class EngineSession {
   async sync(client: EngineClient): Promise<void> {
     this.unsubscribe?.();
     this.client = client;
-    this.unsubscribe = client.onEvent((e) => {
-      this.store.getState().receive(e, Date.now());
-      if (STATUS_CHANGING.has(e.type)) this.refresher.poke();
-      if (e.type === 'speech' || endsDownload(e)) void this.fetchModels();
-    });
-    this.poll ??= setInterval(() => this.refresher.poke(), POLL_MS);
+    this.unsubscribe = client.onEvent((e) => this.onEvent(e));
     const s = this.store.getState();
     const call = <T>(p: Promise<T>) => withTimeout(p, CALL_MS, 'the engine did not answer in time');
     await Promise.all([
@@ -72,15 +52,15 @@ export class EngineSession {
     this.client = null;
   }
 
-  /** Ask for the status soon (after a command, say); coalesced with the event-driven refreshes. */
-  refreshStatus(): void {
-    this.refresher.poke();
-  }
-
   stop(): void {
     this.unsubscribe?.();
-    this.refresher.stop();
-    if (this.poll) clearInterval(this.poll);
+    this.unsubscribe = null;
+  }
+
+  private onEvent(e: EngineEvent): void {
+    if (e.type === 'status') this.pushedStatuses++;
+    this.store.getState().receive(e, Date.now());
+    if (e.type === 'speech' || endsDownload(e)) void this.fetchModels();
   }
 
   /** The model list changes with downloads and switches; never rejects (the picker says it is missing). */
@@ -95,11 +75,14 @@ export class EngineSession {
     }
   }
 
+  /** The status once, on connecting: the events that follow keep it current. */
   private async fetchStatus(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    const pushedBefore = this.pushedStatuses;
     const status = await withTimeout(client.call('status'), CALL_MS, 'status did not answer');
-    // A late answer from a replaced client must not overwrite the new engine's status.
-    if (client === this.client) this.store.getState().applyStatus(status);
+    // A late answer from a replaced client, or one a pushed status overtook, is older than what the store has.
+    if (client === this.client && this.pushedStatuses === pushedBefore)
+      this.store.getState().applyStatus(status);
   }
 }

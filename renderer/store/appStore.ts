@@ -55,6 +55,13 @@ export function createAppStore(): AppStore {
           });
           s.setProcesses(e.sample.topProcesses);
           return;
+        case 'status':
+          s.applyStatus(e.status);
+          return;
+        case 'settings':
+          // Saved here or in another window: the saved values follow, any edits in progress are kept.
+          s.setSavedSettings(e.settings);
+          return;
         case 'level':
           s.patchLevel(e.to);
           break;
