@@ -8,12 +8,15 @@ import { MemoryCard } from '../components/MemoryCard';
 import { ModelList } from '../components/ModelList';
 import { Timeline } from '../components/Timeline';
 import { TopProcesses } from '../components/TopProcesses';
+import { useApp } from '../store/useApp';
 
 /**
  * The tray popover, dictation first: Dictate and the hotkey, the last transcript, one memory card; the
  * timeline, tables and log fold away under Details (380 × 600 shows everything above the fold).
  */
 export function Popover() {
+  // Without a GPU the chart and the process list could only be empty: they are not shown at all.
+  const noGpu = useApp((s) => s.status?.probe.kind === 'none');
   return (
     <main className="view popover">
       <header className="view-header">
@@ -28,9 +31,9 @@ export function Popover() {
       <FirstRun />
       <LastTranscript />
       <MemoryCard />
-      <Details whenOpen={<Timeline />}>
+      <Details whenOpen={noGpu ? null : <Timeline />}>
         <ModelList />
-        <TopProcesses />
+        {!noGpu && <TopProcesses />}
         <EventLog />
       </Details>
     </main>
