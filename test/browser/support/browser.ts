@@ -48,14 +48,19 @@ export interface AppPage {
   problems: string[];
 }
 
-/** Open a page of the app and wait until it is live on the engine. */
+/**
+ * Open a page of the app and wait until it is live on the engine. `prepare` sees the page before it loads
+ * (listeners that must not miss the first request).
+ */
 export async function openApp(
   browser: Browser,
   url: string,
   viewport: { width: number; height: number } = { width: 440, height: 1000 },
+  prepare?: (page: Page) => void,
 ): Promise<AppPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
+  prepare?.(page);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (m) => {
