@@ -59,6 +59,9 @@ export const WINDOW_RULES: { [M in Method]: WindowRule<M> } = {
   'dictation.stop': 'allowed',
   'audio.push': 'allowed',
   'history.list': 'allowed',
+  // The user's own transcripts: the window that shows them may delete them.
+  'history.delete': 'allowed',
+  'history.clear': 'allowed',
   'models.list': 'allowed',
   'models.pull': (p, ctx) =>
     p.allowUnverified === true && !ctx.takeUnverifiedConsent(p.id)

@@ -93,6 +93,18 @@ export const methods = {
     }),
     result: z.object({ buffered: z.number() }),
   },
+  /** Delete one transcript by its id; `deleted` is false when the history has no such entry. */
+  'history.delete': {
+    params: z.strictObject({
+      id: z
+        .string({ error: 'id must be a history entry id' })
+        .min(1, { error: 'id must not be empty' })
+        .max(200, { error: 'id must be at most 200 characters' }),
+    }),
+    result: z.object({ deleted: z.boolean() }),
+  },
+  /** Delete every transcript (the UI asks the user to confirm first). */
+  'history.clear': { params: empty, result: z.object({ cleared: z.boolean() }) },
   'history.list': {
     params: z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }),
     result: z.object({

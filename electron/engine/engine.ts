@@ -129,6 +129,16 @@ export class Engine {
     return (await this.speech.history.list({ limit })).entries;
   }
 
+  async deleteHistory(id: string): Promise<boolean> {
+    if (!this.speech) throw new Error(SPEECH_OFF);
+    return this.speech.history.delete(id);
+  }
+
+  async clearHistory(): Promise<void> {
+    if (!this.speech) throw new Error(SPEECH_OFF);
+    await this.speech.history.clear();
+  }
+
   listModels() {
     return this.library.list({
       active: this.speech?.active ?? null,

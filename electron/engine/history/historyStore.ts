@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
 import { z } from 'zod';
-import { isUnsafeFile, openRegularFile } from '../runtime/safeFile';
+import { isUnsafeFile, openRegularFile, readTextFileSafely } from '../runtime/safeFile';
 import { userDataPaths } from '../runtime/userDataDir';
 import { reverseLines } from './reverseLines';
 
@@ -55,6 +55,8 @@ export interface HistoryStoreOptions {
 }
 
 export const HISTORY_FILE = 'transcripts.jsonl';
+/** A history file rewritten to delete one entry is read whole: files rotate at 1 MiB, so this is far above. */
+const MAX_REWRITE_BYTES = 64 * 1024 * 1024;
 const ROTATED = /^transcripts\.jsonl(?:\.(\d+))?$/;
 
 /**
@@ -232,6 +234,36 @@ export class HistoryStore {
     } finally {
       await opened.handle.close();
     }
+  }
+
+  /**
+   * Deletes the transcript with this id; true when there was one. Only a file that holds it is rewritten (to a
+   * temporary file renamed over it, so a crash leaves the old file or the new one, never half of one); lines
+   * this store cannot read are kept as they were.
+   */
+  delete(id: string): Promise<boolean> {
+    return this.enqueue(async () => {
+      let found = false;
+      for (const file of await this.files()) {
+        let text: string;
+        try {
+          text = await readTextFileSafely(file, { maxBytes: MAX_REWRITE_BYTES });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw err;
+        }
+        const lines = text.split('\n');
+        const kept = lines.filter((line) => parseLine(line)?.id !== id);
+        if (kept.length === lines.length) continue;
+        found = true;
+        // The stream appends to the live file: closed first, reopened by the next append.
+        await this.closeStream();
+        const temporary = `${file}.deleting`;
+        await writeFile(temporary, kept.join('\n'), { mode: 0o600 });
+        await rename(temporary, file);
+      }
+      return found;
+    });
   }
 
   /** Deletes every transcript, live and rotated. */

@@ -44,6 +44,13 @@ const handlers: Record<Method, Handler> = {
   'history.list': async (e, p) => ({
     entries: await e.listHistory((p as ParamsOf<'history.list'>).limit ?? 50),
   }),
+  'history.delete': async (e, p) => ({
+    deleted: await e.deleteHistory((p as ParamsOf<'history.delete'>).id),
+  }),
+  'history.clear': async (e) => {
+    await e.clearHistory();
+    return { cleared: true };
+  },
   'models.list': (e) => e.listModels(),
   'models.pull': (e, p) => {
     const { id, allowUnverified } = p as ParamsOf<'models.pull'>;

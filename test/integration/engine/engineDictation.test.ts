@@ -53,6 +53,14 @@ describe.skipIf(!ready)('dictation through the engine contract', () => {
     expect(transcript).toMatchObject({ type: 'transcript', text: sample.text });
     const history = await engine.client.call('history.list', { limit: 5 });
     expect(history.entries.map((h) => h.text)).toEqual([sample.text]);
+
+    // Deleting: the id is validated, a known one goes, an unknown one says so; clear empties the history.
+    await expect(engine.client.call('history.delete', { id: '' })).rejects.toThrow(/id/);
+    const id = history.entries[0]?.id ?? '';
+    expect(await engine.client.call('history.delete', { id })).toEqual({ deleted: true });
+    expect(await engine.client.call('history.delete', { id })).toEqual({ deleted: false });
+    expect((await engine.client.call('history.list', { limit: 5 })).entries).toEqual([]);
+    expect(await engine.client.call('history.clear')).toEqual({ cleared: true });
   });
 
   it('refuses pushed audio when no push dictation runs, and a second start while one runs', async () => {

@@ -184,4 +184,19 @@ describe('HistoryStore', () => {
     const files = await readdir(path.join(dir, 'fresh-user-data', 'history'));
     expect(files).toEqual([HISTORY_FILE]);
   });
+
+  it('deletes one entry by id, keeps the others and unreadable lines, and appends after it', async () => {
+    const s = store();
+    const kept = await s.append(entry(1));
+    const gone = await s.append(entry(2));
+    await appendFile(path.join(dir, HISTORY_FILE), 'not json\n');
+    expect(await s.delete(gone.id)).toBe(true);
+    expect(await s.delete(gone.id)).toBe(false);
+    const after = await s.list();
+    expect(after.entries.map((e) => e.id)).toEqual([kept.id]);
+    expect(after.skippedLines).toBe(1);
+    const next = await s.append(entry(3));
+    expect((await s.list()).entries.map((e) => e.id)).toEqual([next.id, kept.id]);
+    expect(await historyFiles()).toEqual([HISTORY_FILE]);
+  });
 });
