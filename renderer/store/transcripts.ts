@@ -9,6 +9,10 @@ export interface TranscriptItem {
   device: string;
   ep: string;
   latencyMs: number;
+  /** The history entry's id (absent for a live item not yet read back from the history). */
+  historyId?: string;
+  /** The speech model that produced it, where known. */
+  model?: string;
 }
 
 export type HistoryEntry = ResultOf<'history.list'>['entries'][number];
@@ -16,8 +20,9 @@ type TranscriptEvent = Extract<EngineEvent, { type: 'transcript' }>;
 
 export const TRANSCRIPT_CAP = 500;
 
-export function fromTranscriptEvent(e: TranscriptEvent, atMs: number): TranscriptItem {
+export function fromTranscriptEvent(e: TranscriptEvent, atMs: number, model?: string): TranscriptItem {
   return {
+    ...(model === undefined ? {} : { model }),
     key: `live-${e.id}-${atMs}`,
     atMs,
     text: e.text,
@@ -28,7 +33,15 @@ export function fromTranscriptEvent(e: TranscriptEvent, atMs: number): Transcrip
 }
 
 export function fromHistory(h: HistoryEntry): TranscriptItem {
-  return { key: `h-${h.id}`, atMs: h.atMs, text: h.text, device: h.device, ep: h.ep, latencyMs: h.latencyMs };
+  return {
+    key: `h-${h.id}`,
+    historyId: h.id,
+    atMs: h.atMs,
+    text: h.text,
+    device: h.device,
+    ep: h.ep,
+    latencyMs: h.latencyMs,
+  };
 }
 
 export function addTranscript(
@@ -62,4 +75,15 @@ export function mergeHistory(
   const merged = [...extra, ...history].sort((a, b) => b.atMs - a.atMs);
   if (merged.length > cap) merged.length = cap;
   return merged;
+}
+
+/** The same utterance as `item`: itself, and a live copy of a history entry (or the entry of a live copy). */
+export function sameUtterance(a: TranscriptItem, b: TranscriptItem): boolean {
+  if (a.key === b.key) return true;
+  return a.text === b.text && Math.abs(a.atMs - b.atMs) < SAME_UTTERANCE_MS;
+}
+
+/** The list without the utterance `item` (both its live and its history copy): a deleted entry stays gone. */
+export function withoutUtterance(list: readonly TranscriptItem[], item: TranscriptItem): TranscriptItem[] {
+  return list.filter((other) => !sameUtterance(other, item));
 }
