@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { engineEventSchema, engineStatusSchema } from './engineEvents';
+import { historyEntrySchema } from './historyEntry';
 import { settingsSchema } from './settings';
 
 /**
@@ -107,20 +108,7 @@ export const methods = {
   'history.clear': { params: empty, result: z.object({ cleared: z.boolean() }) },
   'history.list': {
     params: z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }),
-    result: z.object({
-      entries: z.array(
-        z.object({
-          id: z.string(),
-          atMs: z.number(),
-          text: z.string(),
-          device: z.string(),
-          ep: z.string(),
-          latencyMs: z.number(),
-          durationMs: z.number(),
-          source: z.string(),
-        }),
-      ),
-    }),
+    result: z.object({ entries: z.array(historyEntrySchema) }),
   },
   /** The catalog and what is installed, which model dictation uses now, and why none when it has none. */
   'models.list': { params: empty, result: modelListingSchema },

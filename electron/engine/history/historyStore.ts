@@ -2,29 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
-import { z } from 'zod';
+import { historyEntrySchema, type HistoryEntry } from '../../../shared/historyEntry';
 import { isUnsafeFile, openRegularFile, readTextFileSafely } from '../runtime/safeFile';
 import { userDataPaths } from '../runtime/userDataDir';
 import { reverseLines } from './reverseLines';
 
-/** One transcript as stored: one JSON object per line of history/transcripts.jsonl. */
-export const historyEntrySchema = z.object({
-  id: z.string().min(1),
-  /** When the utterance ended (epoch ms). */
-  atMs: z.number(),
-  text: z.string(),
-  device: z.enum(['gpu', 'cpu']),
-  /** Execution provider that ran the recognizer (cpu, webgpu, cuda, …). */
-  ep: z.string(),
-  /** From end of speech to text. */
-  latencyMs: z.number().nonnegative(),
-  /** Length of the utterance's audio. */
-  durationMs: z.number().nonnegative(),
-  /** Where the audio came from: "microphone", "file", "cli", … */
-  source: z.string(),
-});
-
-export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 /** What a caller appends: the store fills in a fresh id and the current time when absent. */
 export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'atMs'> & Partial<Pick<HistoryEntry, 'id' | 'atMs'>>;
 

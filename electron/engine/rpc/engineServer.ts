@@ -6,6 +6,7 @@ import {
   type ErrorCode,
   type Method,
   type ParamsOf,
+  type ResultOf,
 } from '../../../shared/contract';
 import { refusal, type ClientKind } from '../../../shared/capabilities';
 import type { EngineEvent } from '../../../shared/engineEvents';
@@ -20,47 +21,33 @@ export interface ServerStats {
   dropped: number;
 }
 
-type Handler = (engine: Engine, params: unknown) => unknown;
+/** One method's handler: its params as the contract validated them, its result as the contract declares it. */
+type Handler<M extends Method> = (engine: Engine, params: ParamsOf<M>) => ResultOf<M> | Promise<ResultOf<M>>;
+type Handlers = { [M in Method]: Handler<M> };
 
-const handlers: Record<Method, Handler> = {
+const handlers: Handlers = {
   ping: () => ({ protocol: PROTOCOL_VERSION, pid: process.pid }),
   status: (e) => e.status(),
   restore: (e) => e.restore(),
   offload: (e) => e.offload(),
   'settings.get': (e) => e.getSettings(),
-  'settings.set': (e, p) => inTurn(e, () => e.setSettings((p as { settings: unknown }).settings)),
+  'settings.set': (e, p) => inTurn(e, () => e.setSettings(p.settings)),
   report: (e) => ({ text: e.report() }),
-  'dictation.start': (e, p) => {
-    const { source, path } = p as ParamsOf<'dictation.start'>;
-    return e.dictation.start(source, path);
-  },
+  'dictation.start': (e, p) => e.dictation.start(p.source, p.path),
   'dictation.stop': async (e) => ({ transcripts: await e.dictation.stop() }),
-  'audio.push': (e, p) => {
-    const { samples } = p as ParamsOf<'audio.push'>;
-    return {
-      buffered: e.dictation.push(samples instanceof Float32Array ? samples : Float32Array.from(samples)),
-    };
-  },
-  'history.list': async (e, p) => ({
-    entries: await e.listHistory((p as ParamsOf<'history.list'>).limit ?? 50),
+  'audio.push': (e, { samples }) => ({
+    buffered: e.dictation.push(samples instanceof Float32Array ? samples : Float32Array.from(samples)),
   }),
-  'history.delete': async (e, p) => ({
-    deleted: await e.deleteHistory((p as ParamsOf<'history.delete'>).id),
-  }),
+  'history.list': async (e, p) => ({ entries: await e.listHistory(p.limit ?? 50) }),
+  'history.delete': async (e, p) => ({ deleted: await e.deleteHistory(p.id) }),
   'history.clear': async (e) => {
     await e.clearHistory();
     return { cleared: true };
   },
   'models.list': (e) => e.listModels(),
-  'models.pull': (e, p) => {
-    const { id, allowUnverified } = p as ParamsOf<'models.pull'>;
-    return e.library.pull(id, allowUnverified === true);
-  },
-  'models.cancel': (e, p) => ({ cancelled: e.library.cancel((p as ParamsOf<'models.cancel'>).id) }),
-  'models.consent': (e, p) => {
-    const { id } = p as ParamsOf<'models.consent'>;
-    return { id, validForMs: consentsOf(e).grant(id) };
-  },
+  'models.pull': (e, p) => e.library.pull(p.id, p.allowUnverified === true),
+  'models.cancel': (e, p) => ({ cancelled: e.library.cancel(p.id) }),
+  'models.consent': (e, p) => ({ id: p.id, validForMs: consentsOf(e).grant(p.id) }),
   info: (e) => ({
     settingsFile: e.settingsFile,
     settingsProblem: e.settingsProblem,
@@ -133,7 +120,7 @@ export function serveEngine(port: Port, engine: Engine, opts: ServeOptions = {})
       fail(m.id, 'forbidden', `${m.method}: ${refused}`);
       return;
     }
-    void run(handlers[m.method], engine, params.value).then(
+    void run(m.method, engine, params.value).then(
       (result) => reply(m.id, { ok: true, result }),
       (error: unknown) =>
         error instanceof SettingsRejected
@@ -170,8 +157,12 @@ function consentsOf(engine: Engine): ConsentBook {
   return book;
 }
 
-/** Handlers may be sync or async, and may throw: both become one promise. */
-function run(handler: Handler, engine: Engine, params: unknown): Promise<unknown> {
+/**
+ * Handlers may be sync or async, and may throw: both become one promise. Generic in the method, so the
+ * handler found is the one whose params type the validated params have.
+ */
+function run<M extends Method>(method: M, engine: Engine, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  const handler: Handler<M> = handlers[method];
   return Promise.resolve().then(() => handler(engine, params));
 }
 
