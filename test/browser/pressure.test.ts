@@ -123,7 +123,8 @@ describe.skipIf(chromiumMissing !== null)('tray popover under GPU memory pressur
       await screenshot(page, `popover-${n + 2}-${level.toLowerCase()}`);
     }
 
-    // EMERGENCY: the engine offloads stt to the CPU; Restore is refused while it lasts, and says why.
+    // EMERGENCY: the engine offloads stt to the CPU. Restore is judged on the latest reading (issue 10 item 2):
+    // at 93 % stt does not fit with its headroom, and the button says so.
     const emergency = await harness.bridge.waitForEvent(levelTo('EMERGENCY'), { sinceIndex: since });
     latencies.EMERGENCY = await followed('level', 'EMERGENCY', badge, emergency);
     expect(latencies.EMERGENCY).toBeLessThanOrEqual(FOLLOW_MS);
@@ -135,11 +136,12 @@ describe.skipIf(chromiumMissing !== null)('tray popover under GPU memory pressur
     await expect.poll(() => restore.isDisabled()).toBe(true);
     const reason = page.locator(byTestId('restore-gpu-reason'));
     await expect.poll(() => reason.isVisible()).toBe(true);
-    expect(await reason.textContent()).toMatch(/EMERGENCY/);
-    expect(await restore.getAttribute('title')).toMatch(/EMERGENCY/);
+    const doesNotFit = /^stt needs ~400 MiB on the GPU/;
+    await expect.poll(() => reason.textContent()).toMatch(doesNotFit);
+    expect(await restore.getAttribute('title')).toMatch(doesNotFit);
     const status = await harness.client.call('status');
     expect(status.level).toBe('EMERGENCY');
-    expect(status.restoreBlocker).toMatch(/EMERGENCY/);
+    expect(status.restoreBlocker).toMatch(doesNotFit);
     await expectGaugeMatchesEngine();
     await screenshot(page, 'popover-4-emergency');
 
