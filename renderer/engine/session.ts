@@ -15,8 +15,8 @@ export const HISTORY_LIMIT = 50;
 export class EngineSession {
   private client: EngineClient | null = null;
   private unsubscribe: (() => void) | null = null;
-  /** Status events received: the resync's `status` answer must not replace a newer pushed status. */
-  private pushedStatuses = 0;
+  /** Status and settings events received: a resync's answer must not replace a newer pushed one. */
+  private readonly pushed = { status: 0, settings: 0 };
 
   constructor(private readonly store: AppStore) {}
 
@@ -29,9 +29,8 @@ export class EngineSession {
     const call = <T>(p: Promise<T>) => withTimeout(p, CALL_MS, 'the engine did not answer in time');
     await Promise.all([
       this.fetchStatus().catch((e: unknown) => s.logNote('error', `Status: ${errorMessage(e)}`, Date.now())),
-      call(client.call('settings.get')).then(
-        (settings) => s.setSavedSettings(settings),
-        (e: unknown) => s.logNote('error', `Settings: ${errorMessage(e)}`, Date.now()),
+      this.fetchSettings().catch((e: unknown) =>
+        s.logNote('error', `Settings: ${errorMessage(e)}`, Date.now()),
       ),
       call(client.call('info')).then(
         (info) => s.setEngineInfo(info),
@@ -58,7 +57,7 @@ export class EngineSession {
   }
 
   private onEvent(e: EngineEvent): void {
-    if (e.type === 'status') this.pushedStatuses++;
+    if (e.type === 'status' || e.type === 'settings') this.pushed[e.type]++;
     this.store.getState().receive(e, Date.now());
     if (e.type === 'speech' || endsDownload(e)) void this.fetchModels();
   }
@@ -79,10 +78,20 @@ export class EngineSession {
   private async fetchStatus(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    const pushedBefore = this.pushedStatuses;
+    const pushedBefore = this.pushed.status;
     const status = await withTimeout(client.call('status'), CALL_MS, 'status did not answer');
     // A late answer from a replaced client, or one a pushed status overtook, is older than what the store has.
-    if (client === this.client && this.pushedStatuses === pushedBefore)
+    if (client === this.client && this.pushed.status === pushedBefore)
       this.store.getState().applyStatus(status);
+  }
+
+  /** The settings once, on connecting: `settings` events bring every later change, from any window. */
+  private async fetchSettings(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const pushedBefore = this.pushed.settings;
+    const settings = await withTimeout(client.call('settings.get'), CALL_MS, 'settings.get did not answer');
+    if (client === this.client && this.pushed.settings === pushedBefore)
+      this.store.getState().setSavedSettings(settings);
   }
 }

@@ -82,6 +82,15 @@ describe('EngineSession', () => {
     expect(r.store.getState().status).toMatchObject({ level: 'WARNING', usage: 0.85 });
   });
 
+  it('settings pushed before the connect-time answer arrives are not overwritten by it', async () => {
+    const r = connected();
+    const synced = r.session.sync(r.client);
+    const pushed = { ...DEFAULT_SETTINGS, speech: { ...DEFAULT_SETTINGS.speech, hotkey: 'Alt+Shift+P' } };
+    r.engine.emit({ type: 'settings', settings: pushed });
+    await synced;
+    expect(r.store.getState().settings.saved).toEqual(pushed);
+  });
+
   it('settings pushed by the engine (saved in another window) become the saved settings; edits stay', async () => {
     const r = connected();
     await r.session.sync(r.client);
