@@ -29,17 +29,20 @@ export interface FieldSpec {
   min?: number;
   max?: number;
   choices?: readonly { value: string; label: string }[];
+  /** Shown and typed in percent, kept as a fraction (the thresholds: 80 on the form is 0.8 in Settings). */
+  percent?: boolean;
 }
 
 const threshold = (name: 'restore' | 'warning' | 'critical' | 'emergency', hint: string): FieldSpec => ({
   key: `threshold-${name}`,
   path: ['memory', 'thresholds', name],
   kind: 'number',
-  label: `${name[0]?.toUpperCase() ?? ''}${name.slice(1)} threshold`,
+  label: `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`,
   hint,
-  step: 0.01,
-  min: 0,
-  max: 1,
+  step: 0.5,
+  min: 1,
+  max: 99,
+  percent: true,
 });
 
 export const FIELDS: readonly FieldSpec[] = [
@@ -143,7 +146,13 @@ export function savedText(saved: Settings, key: FieldKey): string {
   for (const part of fieldSpec(key).path) {
     node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
   }
+  if (typeof node === 'number' && fieldSpec(key).percent) return String(toPercent(node));
   return typeof node === 'number' || typeof node === 'string' ? String(node) : '';
+}
+
+/** 0.8 → 80, 0.955 → 95.5: no binary-fraction noise (0.07 * 100 is 7.000000000000001). */
+export function toPercent(fraction: number): number {
+  return Math.round(fraction * 10_000) / 100;
 }
 
 /** The text a field shows: the draft's when edited, else the saved value. */
@@ -169,7 +178,8 @@ export function mergeDraft(saved: Settings, draft: Draft): unknown {
     if (leaf === undefined) continue;
     let node = merged;
     for (const part of parents) node = node[part] as Record<string, unknown>;
-    node[leaf] = spec.kind === 'number' ? parseNumberText(text) : text;
+    const value = spec.kind === 'number' ? parseNumberText(text) : text;
+    node[leaf] = spec.percent && typeof value === 'number' ? value / 100 : value;
   }
   return merged;
 }

@@ -1,6 +1,7 @@
 import { useCallback, useId } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { ModelPicker } from '../components/ModelPicker';
+import { ThresholdEditor } from '../components/ThresholdEditor';
 import { saveDraft } from '../engine/saveSettings';
 import { useServices } from '../services';
 import { FIELDS, fieldText, type FieldKey, type FieldSpec } from '../store/settingsDraft';
@@ -8,10 +9,6 @@ import { useApp, useAppStore } from '../store/useApp';
 import { SettingsField } from './SettingsField';
 
 const GROUPS: readonly { title: string; keys: readonly FieldKey[] }[] = [
-  {
-    title: 'Memory thresholds (fractions of GPU memory)',
-    keys: ['threshold-restore', 'threshold-warning', 'threshold-critical', 'threshold-emergency'],
-  },
   { title: 'Monitoring', keys: ['interval', 'dwell', 'gpu-error-limit'] },
   { title: 'Device', keys: ['gpu', 'device'] },
   { title: 'Speech', keys: ['output', 'hotkey'] },
@@ -42,6 +39,8 @@ export function Settings() {
   );
 
   const errors = check && !check.ok ? check.errors : [];
+  // Threshold problems are said at their fields, in percent (ThresholdEditor); the rest are listed here.
+  const listed = errors.filter((e) => !e.field?.startsWith('threshold-'));
   const dirty = Object.keys(draft).length > 0;
   const canSave = live && dirty && check?.ok === true && !saving;
   const gpuSuggestions = gpu ? [String(gpu.index), gpu.uuid] : [];
@@ -63,6 +62,7 @@ export function Settings() {
             if (canSave) void saveDraft(api, store);
           }}
         >
+          <ThresholdEditor saved={saved} draft={draft} onEdit={onEdit} />
           {GROUPS.map((g) => (
             <fieldset key={g.title}>
               <legend>{g.title}</legend>
@@ -87,9 +87,9 @@ export function Settings() {
               onChoose={(id) => onEdit('model', id)}
             />
           </fieldset>
-          {(errors.length > 0 || saveError) && (
+          {(listed.length > 0 || saveError) && (
             <div id={errorId} data-testid="settings-error" className="settings-error" role="alert">
-              {errors.map((e) => (
+              {listed.map((e) => (
                 <p key={e.message}>{e.message}</p>
               ))}
               {saveError && <p>The engine did not accept these settings: {saveError}</p>}

@@ -32,15 +32,17 @@ describe.skipIf(chromiumMissing !== null)('the app in Chromium on a steady 75 % 
   it('a lower warning threshold, saved in Settings, changes the engine’s level for the same usage', async () => {
     const { page, context, problems } = await openApp(browser, harness.pageUrl('settings'));
     const warning = page.locator(byTestId('settings-threshold-warning'));
-    await expect.poll(async () => Number(await warning.inputValue())).toBe(0.8);
+    // In percent, as the rest of the UI speaks.
+    await expect.poll(async () => Number(await warning.inputValue())).toBe(80);
     expect((await harness.client.call('status')).level).toBe('NORMAL');
 
-    // Invalid: warning above critical. The message names the field; nothing reaches the engine.
+    // Invalid: warning above critical. Said at the field, as it is typed; nothing reaches the engine.
     const fileBefore = await readSaved();
-    await warning.fill('0.95');
-    const error = page.locator(byTestId('settings-error'));
+    await warning.fill('95');
+    const error = page.locator(byTestId('settings-threshold-warning-error'));
     await expect.poll(() => error.isVisible()).toBe(true);
-    expect(await error.textContent()).toMatch(/warning/i);
+    expect(await error.textContent()).toBe('Warning must be below critical (90%)');
+    expect(await warning.getAttribute('aria-invalid')).toBe('true');
     const save = page.locator(byTestId('settings-save'));
     expect(await save.isDisabled()).toBe(true);
     // Enter in the field submits the form: still nothing may be saved.
@@ -51,7 +53,7 @@ describe.skipIf(chromiumMissing !== null)('the app in Chromium on a steady 75 % 
 
     // Valid: 0.70. 75 % usage is now WARNING in the engine, with no change in memory.
     const since = harness.events.length;
-    await warning.fill('0.70');
+    await warning.fill('70');
     await expect.poll(() => error.isVisible()).toBe(false);
     await expect.poll(() => save.isEnabled()).toBe(true);
     await save.click();
@@ -70,11 +72,71 @@ describe.skipIf(chromiumMissing !== null)('the app in Chromium on a steady 75 % 
     await screenshot(page, 'settings-saved');
 
     // Invalid again after a save: the saved 0.70 stays.
-    await warning.fill('0.95');
+    await warning.fill('95');
     await expect.poll(() => error.isVisible()).toBe(true);
-    expect(await error.textContent()).toMatch(/warning/i);
+    expect(await error.textContent()).toMatch(/^Warning must be below critical/);
     expect(await save.isDisabled()).toBe(true);
     expect((await harness.client.call('settings.get')).memory.thresholds.warning).toBe(0.7);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('thresholds on one 0–100 % bar with the live usage and four handles; no control clips its text', async () => {
+    const { page, context, problems } = await openApp(browser, harness.pageUrl('settings'), {
+      width: 380,
+      height: 600,
+    });
+    const usage = page.locator(byTestId('threshold-usage'));
+    // The bar's fill is the live usage (75 %), in the bar's own 0–100 units.
+    await expect.poll(() => usage.getAttribute('width')).toBe('75');
+    const handles = Object.fromEntries(
+      await Promise.all(
+        ['restore', 'warning', 'critical', 'emergency'].map(
+          async (n) => [n, await page.locator(byTestId(`threshold-handle-${n}`)).inputValue()] as const,
+        ),
+      ),
+    );
+    const saved = (await harness.client.call('settings.get')).memory.thresholds;
+    expect(handles).toEqual({
+      restore: String(saved.restore * 100),
+      warning: String(Math.round(saved.warning * 100)),
+      critical: String(saved.critical * 100),
+      emergency: String(saved.emergency * 100),
+    });
+    // A handle moves by keyboard and its field follows.
+    const critical = page.locator(byTestId('threshold-handle-critical'));
+    await critical.focus();
+    await critical.press('ArrowRight');
+    expect(await page.locator(byTestId('settings-threshold-critical')).inputValue()).toBe('90.5');
+    // Dragged below warning: refused at the critical field, which the user moved.
+    await page.locator(byTestId('settings-threshold-critical')).fill('60');
+    const error = page.locator(byTestId('settings-threshold-critical-error'));
+    await expect.poll(() => error.textContent()).toMatch(/^Critical must be above warning \(\d+(\.\d)?%\)$/);
+    expect(await page.locator(byTestId('settings-save')).isDisabled()).toBe(true);
+    await screenshot(page, 'settings-thresholds-380');
+
+    // No control clips its text: a select's chosen label fits inside it, other controls do not overflow.
+    const clipped = await page.evaluate(() => {
+      const out: string[] = [];
+      const probe = document.createElement('span');
+      probe.style.position = 'absolute';
+      probe.style.visibility = 'hidden';
+      probe.style.whiteSpace = 'nowrap';
+      document.body.appendChild(probe);
+      for (const el of Array.from(document.querySelectorAll<HTMLElement>('select, button, input, label'))) {
+        if (el.offsetParent === null) continue;
+        if (el instanceof HTMLSelectElement) {
+          probe.style.font = getComputedStyle(el).font;
+          probe.textContent = el.selectedOptions[0]?.textContent ?? '';
+          // The arrow and padding take about 28 px of the select's width.
+          if (probe.offsetWidth > el.clientWidth - 28) out.push(`select "${probe.textContent}"`);
+        } else if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName} "${el.textContent}"`);
+      }
+      probe.remove();
+      return out;
+    });
+    expect(clipped).toEqual([]);
+    await page.locator(byTestId('settings-threshold-critical')).fill(String(saved.critical * 100));
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -70,8 +70,8 @@ describe.skipIf(chromiumMissing !== null)('the renderer follows the pushed statu
     await expect.poll(() => badge.getAttribute('data-level')).toBe('NORMAL');
 
     const warning = settings.page.locator(byTestId('settings-threshold-warning'));
-    await expect.poll(async () => Number(await warning.inputValue())).toBe(0.8);
-    await warning.fill('0.70');
+    await expect.poll(async () => Number(await warning.inputValue())).toBe(80);
+    await warning.fill('70');
     const save = settings.page.locator(byTestId('settings-save'));
     await expect.poll(() => save.isEnabled()).toBe(true);
     const savedAt = Date.now();
