@@ -19,6 +19,8 @@ export const historyEntrySchema = z.object({
   durationMs: z.number().nonnegative(),
   /** Where the audio came from: "microphone", "file", "cli", … */
   source: z.string(),
+  /** The speech model that produced it (its id, e.g. tiny-ctc); absent in entries written before it was kept. */
+  model: z.string().min(1).max(200).optional(),
 });
 
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;

@@ -139,6 +139,7 @@ export class SpeechStack {
       settings: this.deps.settings,
       run: this.deps.run,
       emit: this.deps.emit,
+      model: location.id,
     });
     this.loaded = { location, recognizer, service };
   }

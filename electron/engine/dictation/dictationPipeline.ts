@@ -24,8 +24,9 @@ export interface Transcript {
 }
 
 /** How a transcript is kept in the history; `source` names the dictation (a file, "mic", "push"). */
-export function historyEntryOf(t: Transcript, source: string): NewHistoryEntry {
+export function historyEntryOf(t: Transcript, source: string, model?: string): NewHistoryEntry {
   return {
+    ...(model === undefined ? {} : { model }),
     text: t.text,
     device: t.device,
     ep: t.ep,

@@ -22,6 +22,8 @@ export interface DictationServiceDeps {
   settings: () => Settings;
   run: ModelRunner;
   emit: (event: EngineEvent) => void;
+  /** The speech model's id, kept with each transcript in the history. */
+  model?: string;
   /** Waits between history save attempts after a failed save (default 0.5 s, 2 s, 5 s). */
   saveRetryDelaysMs?: readonly number[];
 }
@@ -120,7 +122,7 @@ export class DictationService {
   }
 
   private keep(t: Transcript, source: string) {
-    return this.deps.history.append(historyEntryOf(t, source));
+    return this.deps.history.append(historyEntryOf(t, source, this.deps.model));
   }
 
   /** Type or paste the transcript; a problem is said (never thrown): the history still gets it. */

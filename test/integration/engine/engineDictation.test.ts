@@ -52,7 +52,7 @@ describe.skipIf(!ready)('dictation through the engine contract', () => {
     const transcript = await engine.waitFor((e) => e.type === 'transcript');
     expect(transcript).toMatchObject({ type: 'transcript', text: sample.text });
     const history = await engine.client.call('history.list', { limit: 5 });
-    expect(history.entries.map((h) => h.text)).toEqual([sample.text]);
+    expect(history.entries.map((h) => [h.text, h.model])).toEqual([[sample.text, 'tiny-ctc']]);
 
     // Deleting: the id is validated, a known one goes, an unknown one says so; clear empties the history.
     await expect(engine.client.call('history.delete', { id: '' })).rejects.toThrow(/id/);

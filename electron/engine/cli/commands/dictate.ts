@@ -66,7 +66,18 @@ export async function dictateCommand({ values }: ParsedArgs): Promise<number> {
     maxUtteranceMs: speech.maxUtteranceMs,
   };
   try {
-    await dictate({ input, wav, json, recognizer, engine, output, say, dataDir, segmenter });
+    await dictate({
+      input,
+      wav,
+      json,
+      recognizer,
+      engine,
+      output,
+      say,
+      dataDir,
+      segmenter,
+      model: location.id,
+    });
   } catch (error) {
     // The input failed (a recorder that cannot open a device, an unreadable file): one line, not a stack.
     throw new CommandFailed(`${input === 'mic' ? 'microphone' : input}: ${messageOf(error)}`);
@@ -87,6 +98,8 @@ interface DictateRun {
   say: (e: EngineEvent) => void;
   dataDir: string;
   segmenter: Partial<SegmenterOptions>;
+  /** The speech model's id, kept with each transcript in the history. */
+  model: string;
 }
 
 /** Recover what a dead dictation left, then dictate from the input until it ends or Ctrl-C. */
@@ -96,7 +109,7 @@ async function dictate(r: DictateRun): Promise<void> {
   const label = r.input === 'mic' ? 'mic' : path.basename(r.input);
   const run = (id: string, feeds: Parameters<Engine['run']>[1]) => r.engine.run(id, feeds);
   const keep = (t: Transcript, source: string) =>
-    history.append(historyEntryOf(t, source)).then(() => undefined);
+    history.append(historyEntryOf(t, source, r.model)).then(() => undefined);
   const vad = await SileroVad.create();
   try {
     // Kept in the history flagged recovered, never typed: the window that had the focus is long gone.
