@@ -36,6 +36,7 @@ export function fromHistory(h: HistoryEntry): TranscriptItem {
   return {
     key: `h-${h.id}`,
     historyId: h.id,
+    ...(h.model === undefined ? {} : { model: h.model }),
     atMs: h.atMs,
     text: h.text,
     device: h.device,

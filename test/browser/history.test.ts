@@ -34,6 +34,8 @@ describe.skipIf(chromiumMissing !== null)('the History window', () => {
         latencyMs: 120 + n,
         durationMs: 1500,
         source: 'push',
+        // The oldest entry predates the model field: it must still be listed, saying so.
+        ...(n === 0 ? {} : { model: 'tiny-ctc' }),
       }),
     );
     await writeFile(path.join(home, 'history', 'transcripts.jsonl'), `${lines.join('\n')}\n`);
@@ -54,10 +56,10 @@ describe.skipIf(chromiumMissing !== null)('the History window', () => {
     await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(3);
     // Newest first; each says device, model and latency.
     expect(await entries.first().locator(byTestId('history-meta')).textContent()).toMatch(
-      /CPU · .+ · 122 ms$/,
+      /CPU · tiny-ctc · 122 ms$/,
     );
     expect(await entries.last().locator(byTestId('history-meta')).textContent()).toMatch(
-      /GPU · .+ · 120 ms$/,
+      /GPU · model not recorded · 120 ms$/,
     );
 
     await page.locator(byTestId('history-search')).fill('SETTINGS');
