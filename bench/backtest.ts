@@ -9,6 +9,7 @@ import { nextIntervalMs } from '../shared/adaptiveSampling';
 import { INITIAL_POLICY_STATE, stepPolicy } from '../shared/pressurePolicy';
 import { DEFAULT_SETTINGS, type MemorySettings } from '../shared/settings';
 import { addPoint, msUntil, slopePerSecond, type UsagePoint } from '../shared/usageTrend';
+import { rng } from '../test/unit/memory/fakes';
 import { machineInfo } from './machine';
 import { table, type BenchResult } from './report';
 
@@ -80,9 +81,9 @@ function simulate(trace: Trace, predictive: boolean, settings: MemorySettings): 
     trend = addPoint(trend, { atMs: t, usage });
     const step = stepPolicy(state, usage, t, settings);
     state = step.state;
-    let resample = false;
+    let resampleAfter: number | null = null;
     for (const d of step.decisions) {
-      if (d.kind === 'resample') resample = true;
+      if (d.kind === 'resample') resampleAfter = d.afterMs;
       else if (d.kind === 'actions' && d.level === 'CRITICAL') standbyReadyAt ??= t + BUILD_MS;
       else if (d.kind === 'actions' && d.level === 'EMERGENCY') {
         // Reactive: the offload swaps to the CPU copy, so it waits for (or builds) it before releasing.
@@ -104,7 +105,8 @@ function simulate(trace: Trace, predictive: boolean, settings: MemorySettings): 
           adaptive: settings.adaptiveSampling,
         })
       : settings.intervalMs;
-    t += resample ? 1 : interval;
+    // The confirming reading comes `emergencyConfirmMs` later (a spike must last that long).
+    t += resampleAfter ?? interval;
   }
   const released = releasedAt !== null;
   return {
@@ -130,17 +132,6 @@ function noise(seed: number, step: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
   return (((x ^ (x >>> 16)) >>> 0) / 0xffffffff) * 2 - 1;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pct = (n: number, of: number): string => `${((100 * n) / Math.max(1, of)).toFixed(0)} %`;
