@@ -8,7 +8,7 @@
 import { nextIntervalMs } from '../shared/adaptiveSampling';
 import { INITIAL_POLICY_STATE, stepPolicy } from '../shared/pressurePolicy';
 import { DEFAULT_SETTINGS, type MemorySettings } from '../shared/settings';
-import { addPoint, msUntil, slopePerSecond, type UsagePoint } from '../shared/usageTrend';
+import { addPoint, msUntil, risingSteadily, slopePerSecond, type UsagePoint } from '../shared/usageTrend';
 import { rng } from '../test/unit/memory/fakes';
 import { machineInfo } from './machine';
 import { table, type BenchResult } from './report';
@@ -79,7 +79,7 @@ function simulate(trace: Trace, predictive: boolean, settings: MemorySettings): 
     const usage = Math.min(1, trace(t) + OURS);
     readings++;
     trend = addPoint(trend, { atMs: t, usage });
-    const step = stepPolicy(state, usage, t, settings);
+    const step = stepPolicy(state, usage, t, settings, predictive && risingSteadily(trend));
     state = step.state;
     let resampleAfter: number | null = null;
     for (const d of step.decisions) {

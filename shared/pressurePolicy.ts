@@ -69,11 +69,16 @@ export interface PolicyStep {
   decisions: Decision[];
 }
 
+/**
+ * `risingSteadily`: the readings before this one climbed step after step (usageTrend.ts). A climb like that is
+ * not a spike, so a first EMERGENCY reading at its end needs no confirming reading.
+ */
 export function stepPolicy(
   prev: PolicyState,
   usage: number,
   nowMs: number,
   config: PolicyConfig,
+  risingSteadily = false,
 ): PolicyStep {
   const state: PolicyState = {
     ...prev,
@@ -81,7 +86,9 @@ export function stepPolicy(
     belowSinceMs: trackBelow(prev.belowSinceMs, usage, nowMs, config),
   };
   const decisions: Decision[] = [];
-  const target = confirmEmergency(state, levelForUsage(usage, config.thresholds), nowMs, config, decisions);
+  const raw = levelForUsage(usage, config.thresholds);
+  const target = risingSteadily ? raw : confirmEmergency(state, raw, nowMs, config, decisions);
+  if (risingSteadily) state.emergencyPendingSinceMs = null;
   if (levelRank(target) > levelRank(state.level)) return escalate(state, target, usage, nowMs, decisions);
   return settle(state, usage, nowMs, config, decisions);
 }

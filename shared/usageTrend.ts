@@ -54,3 +54,10 @@ export function msUntil(points: readonly UsagePoint[], target: number): number |
   if (slope === null || slope <= 0) return null;
   return ((target - last.usage) / slope) * 1000;
 }
+
+/** Each of the last `steps` changes a rise of at least `minStep`: a climb, which a lone spike never is. */
+export function risingSteadily(points: readonly UsagePoint[], steps = 3, minStep = 0.005): boolean {
+  const recent = points.slice(-(steps + 1));
+  if (recent.length < steps + 1) return false;
+  return recent.slice(1).every((p, i) => p.usage - (recent[i]?.usage ?? Infinity) >= minStep);
+}

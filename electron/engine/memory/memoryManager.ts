@@ -20,7 +20,13 @@ import {
   type Verdict,
 } from '../../../shared/restorePolicy';
 import { nextIntervalMs } from '../../../shared/adaptiveSampling';
-import { addPoint, msUntil, slopePerSecond, type UsagePoint } from '../../../shared/usageTrend';
+import {
+  addPoint,
+  msUntil,
+  risingSteadily,
+  slopePerSecond,
+  type UsagePoint,
+} from '../../../shared/usageTrend';
 import type { MemorySettings } from '../../../shared/settings';
 import { classifyGpuError, type GpuErrorKind } from '../models/gpuErrors';
 import type { ModelHost, ModelView } from '../models/modelHost';
@@ -209,9 +215,9 @@ export class MemoryManager {
       this.probeError = null;
       this.deps.emit({ type: 'probe', ok: true });
     }
-    const step = stepPolicy(this.policy, usage, sample.atMs, this.settings);
-    this.policy = step.state;
     this.trend = addPoint(this.trend, { atMs: sample.atMs, usage });
+    const step = stepPolicy(this.policy, usage, sample.atMs, this.settings, risingSteadily(this.trend));
+    this.policy = step.state;
     this.apply(step.decisions, sample);
     this.prewarmAhead();
     this.adaptInterval(false);

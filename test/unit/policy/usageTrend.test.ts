@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addPoint, msUntil, slopePerSecond, type UsagePoint } from '../../../shared/usageTrend';
+import { INITIAL_POLICY_STATE, stepPolicy } from '../../../shared/pressurePolicy';
+import { DEFAULT_SETTINGS } from '../../../shared/settings';
+import {
+  addPoint,
+  msUntil,
+  risingSteadily,
+  slopePerSecond,
+  type UsagePoint,
+} from '../../../shared/usageTrend';
 
 function series(points: [number, number][]): UsagePoint[] {
   return points.reduce<UsagePoint[]>((acc, [atMs, usage]) => addPoint(acc, { atMs, usage }), []);
@@ -64,5 +72,26 @@ describe('usage trend', () => {
     ]);
     expect(msUntil(falling, 0.95)).toBeNull();
     expect(msUntil([], 0.95)).toBeNull();
+  });
+});
+
+describe('a steady climb', () => {
+  const at = (usages: number[]): UsagePoint[] => usages.map((usage, i) => ({ atMs: i * 250, usage }));
+
+  it('is three rises in a row of at least half a percent', () => {
+    expect(risingSteadily(at([0.8, 0.85, 0.9, 0.96]))).toBe(true);
+    expect(risingSteadily(at([0.8, 0.8, 0.8, 0.97]))).toBe(false); // a lone spike
+    expect(risingSteadily(at([0.9, 0.91, 0.909, 0.97]))).toBe(false); // noise in between
+    expect(risingSteadily(at([0.9, 0.93, 0.97]))).toBe(false); // too few readings to tell
+  });
+
+  it('confirms EMERGENCY by itself in the policy; a spike still waits for its confirming reading', () => {
+    const cfg = DEFAULT_SETTINGS.memory;
+    const climbing = stepPolicy({ ...INITIAL_POLICY_STATE, level: 'CRITICAL' }, 0.97, 1000, cfg, true);
+    expect(climbing.state.level).toBe('EMERGENCY');
+    expect(climbing.decisions.some((d) => d.kind === 'resample')).toBe(false);
+    const spike = stepPolicy({ ...INITIAL_POLICY_STATE, level: 'CRITICAL' }, 0.97, 1000, cfg, false);
+    expect(spike.state.level).toBe('CRITICAL');
+    expect(spike.decisions).toContainEqual({ kind: 'resample', afterMs: cfg.emergencyConfirmMs });
   });
 });
