@@ -72,8 +72,10 @@ export class Engine {
     const loaded = await loadSettings(file);
     let settings = loaded.settings;
     if (opts.scenario) settings = { ...settings, memory: opts.scenario.settings };
-    // With speech on, the real speech model takes the place of the scenario's `stt` stand-in (speechStandIn.ts).
-    const shared = opts.scenario && opts.speech ? speechInScenario(opts.scenario) : null;
+    // A real speech model (the engine's, or the CLI's in `models`) takes the place of the scenario's `stt`
+    // stand-in (speechStandIn.ts).
+    const realSpeech = opts.speech === true || (opts.models ?? []).some((m) => m.role === 'stt');
+    const shared = opts.scenario && realSpeech ? speechInScenario(opts.scenario) : null;
     const scenario = shared?.scenario ?? opts.scenario;
     // Every event may change the status: the feed looks (throttled) and pushes it when it did.
     let built: Parts | null = null;
@@ -96,7 +98,7 @@ export class Engine {
       emit,
     });
     const engine = new Engine(settings, file, loaded.problem, parts, library, feed, emit);
-    for (const m of opts.models ?? []) await parts.manager.load(m);
+    for (const m of opts.models ?? []) await parts.manager.load(shared?.place(m) ?? m);
     if (opts.speech) {
       engine.speech = new SpeechStack({
         dataDir: opts.dataDir,
