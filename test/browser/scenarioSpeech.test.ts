@@ -66,6 +66,14 @@ describe.skipIf(missing !== null)('dev:web with speech on and a scenario', () =>
 
     const since = harness.events.length;
     await dictate.click();
+    // Listening shows the microphone's live level: the fake microphone's speech moves it off zero.
+    await expect.poll(() => dictate.getAttribute('data-state'), { timeout: 10_000 }).toBe('listening');
+    await expect
+      .poll(async () => Number(await page.locator(byTestId('input-level')).getAttribute('value')), {
+        timeout: 10_000,
+        interval: 50,
+      })
+      .toBeGreaterThan(0.2);
     const heard = await harness.bridge.waitForEvent((e) => e.type === 'transcript', {
       sinceIndex: since,
       timeoutMs: 30_000,
