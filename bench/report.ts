@@ -14,6 +14,7 @@ export const BENCH_NAMES = [
   'churn',
   'stalls',
   'backtest',
+  'history',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 

@@ -1,4 +1,4 @@
-// `npm run bench -- probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|all [--quick]`: runs the benchmarks, writes
+// `npm run bench -- probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|history|all [--quick]`: runs the benchmarks, writes
 // bench/results/<name>.json and .md plus bench/results/README.md, and prints the tables.
 import { fileURLToPath } from 'node:url';
 import { benchDetectionLatency } from './detectionLatency';
@@ -11,6 +11,7 @@ import { benchSessionChurn } from './sessionChurn';
 import { benchSpeech } from './speech';
 import { benchStalls } from './stalls';
 import { benchBacktest } from './backtest';
+import { benchHistoryPage } from './historyPage';
 import {
   BENCH_NAMES,
   RESULTS_DIR,
@@ -22,7 +23,7 @@ import {
 } from './report';
 
 const USAGE =
-  'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|all] [--quick]';
+  'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|history|all] [--quick]';
 
 function parse(argv: string[]): { names: BenchName[]; quick: boolean } {
   let quick = false;
@@ -72,7 +73,9 @@ async function main(): Promise<number> {
                       ? await benchStalls(args.quick)
                       : name === 'backtest'
                         ? benchBacktest(args.quick)
-                        : await benchSpeech(args.quick);
+                        : name === 'history'
+                          ? await benchHistoryPage(args.quick)
+                          : await benchSpeech(args.quick);
       await writeResult(dir, result);
       done.push(result);
       process.stderr.write(`bench: ${name} done in ${result.seconds.toFixed(1)} s\n`);
