@@ -29,11 +29,15 @@ export interface StallStep {
   emergency?: StallCase;
 }
 
-/** One cycle: load settles, then WARNING → CRITICAL → EMERGENCY (300 ms later), and so on (see `CASES`). */
+/**
+ * One cycle: load settles, then WARNING → CRITICAL → EMERGENCY (300 ms later), and so on (see `CASES`). A load of
+ * the 800 MB model takes 2–4 s here, so each EMERGENCY that should meet a move in flight comes a second or less
+ * after that move starts (a restore starts once the dwell after NORMAL has passed).
+ */
 function cycle(o: number, modelMiB: number, withSwitch: boolean): StallStep[] {
-  const at = (ms: number, usage: number, emergency?: StallCase): StallStep => ({
+  const at = (ms: number, usage: number, emergency?: StallCase, modelOut = false): StallStep => ({
     atMs: o + ms,
-    externalMiB: external(usage, modelMiB),
+    externalMiB: external(usage, modelOut ? 0 : modelMiB),
     ...(emergency ? { emergency } : {}),
   });
   const steps = [
@@ -41,18 +45,19 @@ function cycle(o: number, modelMiB: number, withSwitch: boolean): StallStep[] {
     at(1_000, 0.82), // WARNING
     at(2_000, 0.91), // CRITICAL: the CPU standby starts building (seconds for 800 MB)
     at(2_300, 0.97, 'standby building'),
-    at(4_000, 0.4), // NORMAL: restore after the dwell, once the CPU copy serves
-    at(8_500, 0.97, 'restore loading'),
-    at(9_500, 0.4), // NORMAL: restore again
+    at(4_000, 0.4), // NORMAL after the dwell (5 s): the restore starts once the CPU copy serves
+    at(5_800, 0.97, 'restore loading'),
+    at(6_800, 0.4), // NORMAL: restore again
     at(19_000, 0.91), // CRITICAL: standby builds and is ready well before…
     at(26_000, 0.97, 'standby ready'),
     at(27_000, 0.4), // NORMAL: restore
   ];
   if (withSwitch) {
+    // The model is out during a switch: 97 % without it.
     steps.push(
       { atMs: o + 35_000, command: 'switch' },
-      at(36_500, 0.97, 'model switch loading'),
-      at(37_500, 0.4),
+      at(35_800, 0.97, 'model switch loading', true),
+      at(36_800, 0.4),
     );
   }
   return steps;

@@ -45,6 +45,7 @@ export function createMemoryStack(opts: MemoryStackOptions): MemoryStack {
     factory: opts.factory,
     clock,
     readFreeMiB: readings.readFreeMiB,
+    ...(readings.readProcessMiB ? { readProcessMiB: readings.readProcessMiB } : {}),
     onPlacement: (p) => emit({ type: 'placement', ...p }),
     onGpuError: (e) => manager?.recordGpuError(e.kind, e.message, e.modelId, 'cpu'),
   });

@@ -48,6 +48,11 @@ export interface ModelHostDeps {
   clock: Clock;
   /** Free VRAM right now (a fresh probe reading), to measure what a GPU load really took. */
   readFreeMiB: () => Promise<number | null>;
+  /**
+   * This process's GPU memory right now, where the probe attributes memory to processes (NVML, the simulator): a
+   * load is measured by it first, since other programs' allocations during a load of seconds do not touch it.
+   */
+  readProcessMiB?: () => Promise<number | null>;
   onPlacement: (e: PlacementEvent) => void;
   /** Told of each GPU error before the failed request is retried on the CPU. */
   onGpuError: (e: HostGpuError) => void;
@@ -414,16 +419,23 @@ export class ModelHost {
 
   private async create(spec: ModelSpec, device: Device): Promise<Created> {
     const started = performance.now();
-    const before = device === 'gpu' ? await this.deps.readFreeMiB() : null;
+    const before = device === 'gpu' ? await this.readMemory() : null;
     const handle = await this.deps.factory.create(spec, device);
-    const after = before === null ? null : await this.deps.readFreeMiB();
-    // Other programs allocate too: a delta that is not positive tells nothing about this model.
-    const delta = before !== null && after !== null ? before - after : null;
+    const readable = before !== null && (before.freeMiB !== null || before.processMiB !== null);
+    const after = readable ? await this.readMemory() : null;
     return {
       session: new TrackedSession(handle),
-      measuredMiB: delta !== null && delta > 0 ? delta : null,
+      measuredMiB: before && after ? loadTook(spec, before, after) : null,
       ms: performance.now() - started,
     };
+  }
+
+  private async readMemory(): Promise<MemoryReading> {
+    const [freeMiB, processMiB] = await Promise.all([
+      this.deps.readFreeMiB(),
+      this.deps.readProcessMiB?.() ?? Promise.resolve(null),
+    ]);
+    return { freeMiB, processMiB };
   }
 
   private slot(id: string): Slot {
@@ -432,6 +444,32 @@ export class ModelHost {
     return slot;
   }
 }
+
+interface MemoryReading {
+  freeMiB: number | null;
+  processMiB: number | null;
+}
+
+/**
+ * What a GPU load took: this process's growth where the probe attributes memory, else the drop in free memory.
+ * Other programs allocate too, and a load takes seconds: a free-memory drop that is not positive, or far beyond
+ * what the model's weights could take, tells nothing about this model.
+ */
+function loadTook(spec: ModelSpec, before: MemoryReading, after: MemoryReading): number | null {
+  if (before.processMiB !== null && after.processMiB !== null) {
+    const grew = after.processMiB - before.processMiB;
+    return grew > 0 ? grew : null;
+  }
+  if (before.freeMiB === null || after.freeMiB === null) return null;
+  const dropped = before.freeMiB - after.freeMiB;
+  return dropped > 0 && dropped <= PLAUSIBLE_LOAD_FACTOR * spec.sizeMiB + PLAUSIBLE_LOAD_EXTRA_MIB
+    ? dropped
+    : null;
+}
+
+/** A load takes its weights plus buffers and a GPU context (FACTS.md: +1574 MiB for 1.5 GiB; +26 MiB of Dawn). */
+const PLAUSIBLE_LOAD_FACTOR = 2;
+const PLAUSIBLE_LOAD_EXTRA_MIB = 512;
 
 interface Created {
   session: TrackedSession;

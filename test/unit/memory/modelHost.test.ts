@@ -568,6 +568,7 @@ describe('ModelHost: EMERGENCY evacuation frees the GPU first', () => {
     factory.createGate.resolve(undefined);
     factory.createGate = null;
     await adding;
+    await flush(); // the abandoned GPU session is released once ORT returns it
     expect(host.view('stt').device).toBe('cpu');
     expect(factory.live().map((s) => s.device)).toEqual(['cpu']);
     expect(placements.at(-1)).toMatchObject({ from: null, to: 'cpu' });
@@ -597,5 +598,29 @@ describe('ModelHost: a model taken out', () => {
     await expect(running).resolves.toMatchObject({ device: 'cpu' });
     await expect(waiting).rejects.toThrow('model stt was unloaded');
     expect(factory.violations).toEqual([]);
+  });
+});
+
+describe('ModelHost: what a GPU load took', () => {
+  it('is this process’s growth where the probe attributes memory, whatever other programs did meanwhile', async () => {
+    const free = [6000, 1000]; // another program took 5000 MiB during the load
+    const mine = [0, 1480];
+    const host = new ModelHost({
+      factory: new ControlledFactory(),
+      clock: new VirtualClock(0),
+      readFreeMiB: () => Promise.resolve(free.shift() ?? null),
+      readProcessMiB: () => Promise.resolve(mine.shift() ?? null),
+      onPlacement: () => undefined,
+      onGpuError: () => undefined,
+    });
+    await host.add(STT, 'gpu', 'x');
+    expect(host.view('stt')).toMatchObject({ estimateMiB: 1480, measured: true });
+  });
+
+  it('without that, ignores a drop in free memory far beyond what the weights could take', async () => {
+    const readings = [9000, 1000]; // 8000 MiB for a 1500 MiB model: someone else loaded meanwhile
+    const { host } = rig(new ControlledFactory(), () => Promise.resolve(readings.shift() ?? null));
+    await host.add(STT, 'gpu', 'x');
+    expect(host.view('stt')).toMatchObject({ estimateMiB: 1500, measured: false });
   });
 });
