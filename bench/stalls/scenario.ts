@@ -45,8 +45,8 @@ function cycle(o: number, modelMiB: number, withSwitch: boolean): StallStep[] {
     at(1_000, 0.82), // WARNING
     at(2_000, 0.91), // CRITICAL: the CPU standby starts building (seconds for 800 MB)
     at(2_300, 0.97, 'standby building'),
-    at(4_000, 0.4), // NORMAL after the dwell (5 s): the restore starts once the CPU copy serves
-    at(5_800, 0.97, 'restore loading'),
+    at(4_000, 0.4), // NORMAL after the 1 s dwell: the restore starts once the CPU copy serves
+    at(5_800, 0.97, 'restore loading', true), // stt is still on the CPU: 97 % without it
     at(6_800, 0.4), // NORMAL: restore again
     at(19_000, 0.91), // CRITICAL: standby builds and is ready well before…
     at(26_000, 0.97, 'standby ready'),

@@ -453,7 +453,7 @@ export class MemoryManager {
     void Promise.all(released).then(async () => {
       const ms = Math.max(0, this.deps.clock.now() - sample.atMs);
       const freedMiB = ids.length ? difference(sample.processMiB, await this.readProcessMiB()) : null;
-      const detail = ids.length ? `released ${ids.join(', ')} from the GPU` : 'nothing left on the GPU';
+      const detail = evacuationDetail(onGpu, ids);
       this.deps.emit({ type: 'action', name: 'offload', level: 'EMERGENCY', ms, freedMiB, detail });
     });
   }
@@ -679,6 +679,16 @@ export class MemoryManager {
     this.work = next.catch(() => undefined);
     return next;
   }
+}
+
+/** What an EMERGENCY did: the sessions it released, and the GPU loads (restores, switches) it abandoned. */
+function evacuationDetail(onGpu: string[], ids: string[]): string {
+  const abandoned = ids.filter((id) => !onGpu.includes(id));
+  const parts = [
+    ...(onGpu.length ? [`released ${onGpu.join(', ')} from the GPU`] : []),
+    ...(abandoned.length ? [`abandoned the GPU load of ${abandoned.join(', ')}`] : []),
+  ];
+  return parts.length ? parts.join('; ') : 'nothing left on the GPU';
 }
 
 function difference(before: number | null, after: number | null): number | null {

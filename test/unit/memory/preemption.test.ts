@@ -22,7 +22,7 @@ describe('MemoryManager: EMERGENCY comes first', () => {
     const served = r.run();
     await runTo(3500);
     const offloads = r.of('action').filter((a) => a.name === 'offload');
-    expect(offloads.at(-1)).toMatchObject({ level: 'EMERGENCY', detail: 'released stt from the GPU' });
+    expect(offloads.at(-1)).toMatchObject({ level: 'EMERGENCY', detail: 'abandoned the GPU load of stt' });
     expect(offloads.at(-1)?.ms).toBeLessThanOrEqual(100); // the confirming reading came 0 ms later
     factory.createGate?.resolve(undefined);
     factory.createGate = null;
