@@ -112,10 +112,13 @@ function figures(
     );
     if (!released) continue;
     releaseMs[step.case].push(released.atMs - stepAt);
-    const reading = lines.find(
-      (l) => l.atMs >= stepAt && l.event.type === 'level' && l.event['to'] === 'EMERGENCY',
-    );
-    if (reading && reading.atMs <= released.atMs) readingMs.push(released.atMs - reading.atMs);
+    // The reading acted on: the last EMERGENCY level event before the release (the step's mapped time can be
+    // a little late, so it is not a bound here).
+    const reading = lines
+      .slice(0, lines.indexOf(released) + 1)
+      .filter((l) => l.event.type === 'level' && l.event['to'] === 'EMERGENCY')
+      .at(-1);
+    if (reading && released.atMs - reading.atMs < 10_000) readingMs.push(released.atMs - reading.atMs);
   }
   const end = lines.find((l) => l.event.type === 'end')?.event;
   const placements = lines.filter((l) => l.event.type === 'placement' && l.event['from'] !== null);
