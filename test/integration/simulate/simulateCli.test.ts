@@ -1,45 +1,16 @@
-import { spawn } from 'node:child_process';
+import { runCli as cli, type CliRun } from '../cli/runCli';
+import { endSchema } from './endEvent';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { engineEventSchema, engineStatusSchema, type EngineEvent } from '../../../shared/engineEvents';
+import { engineEventSchema, type EngineEvent } from '../../../shared/engineEvents';
 import { usageOf } from '../../../shared/gpuSample';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const ISSUE_EXAMPLE = 'test/fixtures/scenarios/issue-example.json';
 const FULL_CYCLE = 'test/integration/simulate/full-cycle.json';
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI in a child process, as a user runs it. */
-function cli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/engine/cli/main.ts', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const endSchema = z.object({
-  type: z.literal('end'),
-  tMs: z.number(),
-  status: engineStatusSchema,
-  requests: z.object({ served: z.number(), retriedOnCpu: z.number(), lost: z.number() }),
-});
 type End = z.infer<typeof endSchema>;
 type Timed = EngineEvent & { tMs: number };
 type Of<T extends Timed['type']> = Extract<Timed, { type: T }>;

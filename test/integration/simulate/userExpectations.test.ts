@@ -1,17 +1,16 @@
-import { spawn } from 'node:child_process';
+import { runCli as cli, type CliRun } from '../cli/runCli';
+import { endSchema } from './endEvent';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { engineEventSchema, engineStatusSchema, type EngineEvent } from '../../../shared/engineEvents';
+import { engineEventSchema, type EngineEvent } from '../../../shared/engineEvents';
 
 /**
  * Issue 10 where the user meets it: `swictation simulate` as a real child process, on virtual time. Each
  * scenario is one of the issue's reproductions: an 8000 MiB GPU with 300 MiB reserved, stt (1500 MiB) on it.
  */
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const GPU = { name: 'Simulated 8 GB', totalMiB: 8000, reservedMiB: 300 };
 const VAD = { id: 'vad', role: 'vad', sizeMiB: 2, prefer: 'cpu' };
 const STT = { id: 'stt', role: 'stt', sizeMiB: 1500, prefer: 'gpu' };
@@ -112,33 +111,6 @@ const SCENARIOS: Record<string, unknown> = {
   },
 };
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/engine/cli/main.ts', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const endSchema = z.object({
-  type: z.literal('end'),
-  tMs: z.number(),
-  status: engineStatusSchema,
-  requests: z.object({ served: z.number(), retriedOnCpu: z.number(), lost: z.number() }),
-});
 type Timed = EngineEvent & { tMs: number };
 type Of<T extends Timed['type']> = Extract<Timed, { type: T }>;
 
