@@ -117,6 +117,8 @@ export const memorySettingsSchema = z.strictObject(
       .default(10),
     /** Build a model's CPU copy early when the usage trend says EMERGENCY will come sooner than that build. */
     predictivePrewarm: z.boolean({ error: 'predictive pre-warm must be true or false' }).default(true),
+    /** Idle release unloads GPU models entirely instead of moving them to their CPU copy (frees RAM too). */
+    idleUnload: z.boolean({ error: 'idle unload must be true or false' }).default(false),
   },
   { error: unknownOr('memory settings must be an object') },
 );
@@ -157,11 +159,24 @@ export const speechSettingsSchema = speechFields.superRefine((speech, ctx) => {
   }
 });
 
+/** How the tray app behaves (main process only; the engine ignores this block). */
+export const appSettingsSchema = z.strictObject(
+  {
+    /** A left click on the tray icon: start/stop dictation (default), or open the window. */
+    trayClick: z
+      .enum(['dictate', 'window'], { error: 'tray click must be dictate or window' })
+      .default('dictate'),
+    launchAtLogin: z.boolean({ error: 'launch at login must be true or false' }).default(false),
+  },
+  { error: unknownOr('app settings must be an object') },
+);
+
 export const settingsSchema = z.strictObject(
   {
     version: z.literal(1, { error: 'settings version must be 1' }).default(1),
     memory: memorySettingsSchema.default(() => memorySettingsSchema.parse({})),
     speech: speechSettingsSchema.default(() => speechSettingsSchema.parse({})),
+    app: appSettingsSchema.default(() => appSettingsSchema.parse({})),
   },
   { error: unknownOr('settings must be an object') },
 );
@@ -175,6 +190,7 @@ function unknownOr(message: string) {
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 export type MemorySettings = z.infer<typeof memorySettingsSchema>;
 export type SpeechSettings = z.infer<typeof speechSettingsSchema>;
+export type AppSettings = z.infer<typeof appSettingsSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
 

@@ -46,6 +46,7 @@ describe('DEFAULT_SETTINGS', () => {
         adaptiveSampling: { enabled: true, fastestMs: 250, nearMargin: 0.03 },
         idleReleaseMinutes: 10,
         predictivePrewarm: true,
+        idleUnload: false,
       },
       speech: {
         model: '',
@@ -57,6 +58,7 @@ describe('DEFAULT_SETTINGS', () => {
         maxUtteranceMs: 30_000,
         hotkey: 'CommandOrControl+Shift+D',
       },
+      app: { trayClick: 'dictate', launchAtLogin: false },
     });
   });
 
@@ -214,6 +216,7 @@ describe('validateSettings (the whole file)', () => {
         thresholds: { restore: 0.5, warning: 0.7, critical: 0.85, emergency: 0.9 },
       },
       speech: { ...DEFAULT_SETTINGS.speech, outputMode: 'clipboard' as const, silenceMs: 800 },
+      app: { trayClick: 'window' as const, launchAtLogin: true },
     };
     expect(validateSettings(input)).toEqual({ ok: true, settings: input });
   });
