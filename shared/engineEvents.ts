@@ -38,6 +38,8 @@ export const modelStatusSchema = z.object({
   estimateMiB: z.number(),
   reason: z.string(),
   movedAtMs: z.number(),
+  /** True while the model holds no session (idle unload): it loads again when dictation starts. */
+  unloaded: z.boolean().optional(),
 });
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
 
@@ -78,6 +80,7 @@ export const ACTION_NAMES = [
   'prewarm-standby',
   'offload',
   'drop-standby',
+  'idle-release',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 

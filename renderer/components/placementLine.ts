@@ -12,6 +12,9 @@ export function prefersCpu(model: ModelStatus): boolean {
   return model.device === 'cpu' && PREFERS_CPU.test(model.reason);
 }
 
+/** The engine's reason after an idle release (memoryManager.idleRelease): it outranks every memory rule. */
+const IDLE_RELEASE = /after \d+ min idle:/;
+
 const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
 
 /**
@@ -21,7 +24,8 @@ const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
  */
 export function placementLine(model: ModelStatus, status: EngineStatus, restore: number | null): string {
   if (model.device === 'gpu') return `on the GPU (${model.ep}): ${model.reason}`;
-  if (prefersCpu(model)) return `on the CPU: ${model.reason}`;
+  if (model.unloaded) return `not loaded: ${model.reason}`;
+  if (prefersCpu(model) || IDLE_RELEASE.test(model.reason)) return `on the CPU: ${model.reason}`;
   return `on the CPU: ${cpuRule(status, restore) ?? model.reason}`;
 }
 

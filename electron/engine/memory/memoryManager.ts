@@ -235,6 +235,8 @@ export class MemoryManager {
     if (state === 'stopped') this.dictating = false;
     if (state !== 'listening' || !this.idleReleased) return;
     this.idleReleased = false;
+    // Unloaded models start their CPU copy now, while the user speaks: the first utterance finds it (nearly) ready.
+    for (const m of this.deps.host.views()) if (m.unloaded) this.deps.host.unpark(m.id);
     this.maybeAutoRestore();
   }
 
@@ -245,8 +247,35 @@ export class MemoryManager {
     if (this.deps.clock.now() - this.lastDictationAtMs < minutes * 60_000) return;
     if (!this.deps.host.views().some((m) => m.device === 'gpu')) return;
     this.idleReleased = true;
-    const reason = `released after ${minutes} min idle: back on the GPU when you dictate`;
-    this.background('idle release', () => this.offloadAll(reason));
+    this.background('idle release', () => this.idleRelease(minutes));
+  }
+
+  /** To the CPU copies, or (`idleUnload`) out of memory altogether; either way the GPU is given back. */
+  private async idleRelease(minutes: number): Promise<void> {
+    const level = this.policy.level;
+    const started = performance.now();
+    const before = await this.readProcessMiB();
+    const unload = this.settings.idleUnload;
+    const reason = unload
+      ? `unloaded after ${minutes} min idle: loads again when you dictate`
+      : `released after ${minutes} min idle: back on the GPU when you dictate`;
+    const ids = unload ? await this.unloadGpuModels(reason) : await this.offloadAll(reason);
+    const freedMiB = difference(before, await this.readProcessMiB());
+    const detail = `${unload ? 'unloaded' : 'moved to the CPU'}: ${ids.join(', ') || 'nothing'}`;
+    this.deps.emit({
+      type: 'action',
+      name: 'idle-release',
+      level,
+      ms: performance.now() - started,
+      freedMiB,
+      detail,
+    });
+  }
+
+  private async unloadGpuModels(reason: string): Promise<string[]> {
+    const onGpu = this.deps.host.views().filter((m) => m.device === 'gpu');
+    const results = await Promise.all(onGpu.map((m) => this.deps.host.park(m.id, reason)));
+    return onGpu.filter((_, i) => results[i]).map((m) => m.id);
   }
 
   private apply(decisions: Decision[], sample: GpuSample): void {
@@ -347,6 +376,7 @@ export class MemoryManager {
         estimateMiB: m.estimateMiB,
         reason: m.reason,
         movedAtMs: m.movedAtMs,
+        ...(m.unloaded ? { unloaded: true } : {}),
       })),
       gpuErrors: {
         count: this.gpuErrorCount,

@@ -32,6 +32,8 @@ export interface ModelView {
   estimateMiB: number;
   measured: boolean;
   standby: boolean;
+  /** Holds no session (idle unload): the next run loads its CPU copy, a restore its GPU copy. */
+  unloaded: boolean;
   reason: string;
   movedAtMs: number;
 }
@@ -79,6 +81,8 @@ interface Slot {
   moving: Promise<unknown>;
   /** Taken out (a model switch, shutdown): runs still holding the slot fail instead of waiting for a session. */
   removed: boolean;
+  /** Unloaded for idleness: no session at all until a run or a move loads one again. */
+  parked: boolean;
 }
 
 interface LoadToken {
@@ -147,6 +151,7 @@ export class ModelHost {
       cpuBuildMs: device === 'cpu' ? created.ms : null,
       moving: Promise.resolve(),
       removed: false,
+      parked: false,
     });
     this.deps.onPlacement({
       model: spec.id,
@@ -240,11 +245,12 @@ export class ModelHost {
       return null;
     }
     if (created.measuredMiB !== null) slot.measuredMiB = created.measuredMiB;
-    const old = await this.activeOf(slot);
+    // A parked model has nothing to swap out, unless a run started loading its CPU copy meanwhile.
+    const old = slot.active ?? (slot.parked && !slot.refilling ? null : await this.activeOf(slot));
     this.install(slot, created.session, reason);
-    await old.drainAndRelease();
+    await old?.drainAndRelease();
     const ms = performance.now() - started;
-    return this.placed({ model: slot.spec.id, from: old.device, to: 'gpu', reason, ms });
+    return this.placed({ model: slot.spec.id, from: old?.device ?? null, to: 'gpu', reason, ms });
   }
 
   /**
@@ -296,6 +302,35 @@ export class ModelHost {
   /** How long building this model's CPU copy took last time (null before the first). */
   cpuBuildMs(id: string): number | null {
     return this.slots.get(id)?.cpuBuildMs ?? null;
+  }
+
+  /**
+   * Idle unload: every session of the model is released (GPU, CPU and standby), the spec is kept. Queued behind
+   * the model's moves; runs already on a session finish first. The next run loads the CPU copy and waits for it.
+   */
+  park(id: string, reason: string): Promise<boolean> {
+    const slot = this.slot(id);
+    const next = slot.moving.then(async () => {
+      await Promise.allSettled([slot.cpuBuild, slot.refilling]);
+      const sessions = [slot.active, slot.standby].filter((s): s is TrackedSession => s !== null);
+      if (sessions.length === 0 || slot.removed) return false;
+      slot.active = null;
+      slot.standby = null;
+      slot.parked = true;
+      slot.reason = reason;
+      slot.movedAtMs = this.deps.clock.now();
+      await Promise.all(sessions.map((s) => s.drainAndRelease()));
+      return true;
+    });
+    slot.moving = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Start loading a parked model's CPU copy now, so the first run after idleness waits less (or not at all). */
+  unpark(id: string): void {
+    const slot = this.slot(id);
+    if (!slot.parked || slot.active !== null) return;
+    this.activeOf(slot).catch(() => undefined); // a failure shows on the run that needs the copy
   }
 
   /** Free a standby's RAM once pressure is gone. */
@@ -360,6 +395,7 @@ export class ModelHost {
       estimateMiB,
       measured: s.measuredMiB !== null,
       standby: s.standby !== null,
+      unloaded: s.parked && s.active === null,
       reason: s.reason,
       movedAtMs: s.movedAtMs,
     };
@@ -408,6 +444,7 @@ export class ModelHost {
 
   private install(slot: Slot, session: TrackedSession, reason: string): void {
     slot.active = session;
+    slot.parked = false;
     slot.reason = reason;
     slot.movedAtMs = this.deps.clock.now();
   }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { SimulatedGpu } from '../../../electron/engine/memory/simulatedGpu';
+import type { SessionFactory } from '../../../electron/engine/models/session';
+import { createSimulatedSessionFactory } from '../../../electron/engine/models/simulatedSessionFactory';
 import { ManagerRig, STT } from './managerRig';
 
 const MINUTE = 60_000;
@@ -43,4 +46,52 @@ describe('MemoryManager: idle release', () => {
     await never.runTo(30 * MINUTE);
     expect(never.device()).toBe('gpu');
   });
+
+  it('with idleUnload, frees the model entirely, loads its CPU copy when dictation starts, then goes back to the GPU', async () => {
+    const live = { gpu: 0, cpu: 0 };
+    const r = new ManagerRig({
+      settings: { idleReleaseMinutes: 10, idleUnload: true, intervalMs: 1000, reportIntervalMs: 3_600_000 },
+      factory: (gpu) => countingFactory(gpu, live),
+    });
+    await r.start([STT]);
+    r.manager.noteDictation('stopped');
+    await r.runTo(10 * MINUTE + 2000);
+    expect(live).toEqual({ gpu: 0, cpu: 0 });
+    expect(r.gpu.ourMiB).toBe(0);
+    const status = r.manager.status().models.find((m) => m.id === 'stt');
+    expect(status).toMatchObject({ unloaded: true, vramMiB: 0 });
+    expect(status?.reason).toBe('unloaded after 10 min idle: loads again when you dictate');
+    const action = r.of('action').find((a) => a.name === 'idle-release');
+    expect(action?.detail).toBe('unloaded: stt');
+    // Nothing loads it back while nobody dictates.
+    await r.runTo(20 * MINUTE);
+    expect(live).toEqual({ gpu: 0, cpu: 0 });
+
+    r.manager.noteDictation('listening');
+    const first = await r.run(); // waits only for the CPU copy that dictation started loading
+    expect(first.outputs).toEqual({});
+    await r.runTo(20 * MINUTE + 2000);
+    expect(r.device()).toBe('gpu');
+    expect(r.manager.status().models.find((m) => m.id === 'stt')?.unloaded).toBeUndefined();
+    expect(live).toEqual({ gpu: 1, cpu: 0 });
+  });
 });
+
+/** The simulated factory, counting the sessions alive per device: an unloaded model holds none. */
+function countingFactory(gpu: SimulatedGpu, live: { gpu: number; cpu: number }): SessionFactory {
+  const inner = createSimulatedSessionFactory(gpu, null);
+  return {
+    async create(model, device, lane) {
+      const session = await inner.create(model, device, lane);
+      live[device]++;
+      return {
+        ...session,
+        run: (feeds) => session.run(feeds),
+        release: async () => {
+          live[device]--;
+          await session.release();
+        },
+      };
+    },
+  };
+}

@@ -36,6 +36,21 @@ describe('where a model runs, in the memory card', () => {
     expect(placementLine(onCpu, status({ usage: 0.4 }), 0.5)).toBe('on the CPU: EMERGENCY: offloaded');
   });
 
+  it('after an idle release, says so and when it comes back, whatever the usage', () => {
+    const released = { ...onCpu, reason: 'released after 10 min idle: back on the GPU when you dictate' };
+    expect(placementLine(released, status({ usage: 0.7 }), 0.5)).toBe(
+      'on the CPU: released after 10 min idle: back on the GPU when you dictate',
+    );
+    const unloaded = {
+      ...released,
+      unloaded: true,
+      reason: 'unloaded after 10 min idle: loads again when you dictate',
+    };
+    expect(placementLine(unloaded, status({ usage: 0.7 }), 0.5)).toBe(
+      'not loaded: unloaded after 10 min idle: loads again when you dictate',
+    );
+  });
+
   it('a CPU model by preference is not a GPU model; a GPU model says its provider and reason', () => {
     const vad = { ...onCpu, id: 'vad', reason: 'vad runs best on the CPU' };
     expect(prefersCpu(vad)).toBe(true);
