@@ -15,6 +15,7 @@ export const BENCH_NAMES = [
   'stalls',
   'backtest',
   'history',
+  'idle',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 

@@ -1,4 +1,4 @@
-// `npm run bench -- probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|history|all [--quick]`: runs the benchmarks, writes
+// `npm run bench -- probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|history|idle|all [--quick]`: runs the benchmarks, writes
 // bench/results/<name>.json and .md plus bench/results/README.md, and prints the tables.
 import { fileURLToPath } from 'node:url';
 import { benchDetectionLatency } from './detectionLatency';
@@ -12,6 +12,7 @@ import { benchSpeech } from './speech';
 import { benchStalls } from './stalls';
 import { benchBacktest } from './backtest';
 import { benchHistoryPage } from './historyPage';
+import { benchIdleRelease } from './idleRelease';
 import {
   BENCH_NAMES,
   RESULTS_DIR,
@@ -22,8 +23,24 @@ import {
   type BenchResult,
 } from './report';
 
+type Runner = (quick: boolean, nvml: () => Promise<NvmlTarget>) => Promise<BenchResult> | BenchResult;
+
+const RUNNERS: Record<BenchName, Runner> = {
+  probe: async (quick, nvml) => benchProbeCost(quick, await nvml()),
+  monitor: async (quick, nvml) => benchMonitorOverhead(quick, await nvml()),
+  latency: benchDetectionLatency,
+  offload: benchOffloadRestore,
+  speech: benchSpeech,
+  renderer: benchRenderer,
+  churn: benchSessionChurn,
+  stalls: benchStalls,
+  backtest: benchBacktest,
+  history: benchHistoryPage,
+  idle: benchIdleRelease,
+};
+
 const USAGE =
-  'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|history|all] [--quick]';
+  'usage: npm run bench -- [probe|monitor|latency|offload|speech|renderer|churn|stalls|backtest|history|idle|all] [--quick]';
 
 function parse(argv: string[]): { names: BenchName[]; quick: boolean } {
   let quick = false;
@@ -56,26 +73,7 @@ async function main(): Promise<number> {
   try {
     for (const name of args.names) {
       process.stderr.write(`bench: ${name}${args.quick ? ' (quick)' : ''}…\n`);
-      const result =
-        name === 'probe'
-          ? await benchProbeCost(args.quick, await nvml())
-          : name === 'monitor'
-            ? await benchMonitorOverhead(args.quick, await nvml())
-            : name === 'latency'
-              ? await benchDetectionLatency(args.quick)
-              : name === 'offload'
-                ? await benchOffloadRestore(args.quick)
-                : name === 'renderer'
-                  ? await benchRenderer(args.quick)
-                  : name === 'churn'
-                    ? await benchSessionChurn(args.quick)
-                    : name === 'stalls'
-                      ? await benchStalls(args.quick)
-                      : name === 'backtest'
-                        ? benchBacktest(args.quick)
-                        : name === 'history'
-                          ? await benchHistoryPage(args.quick)
-                          : await benchSpeech(args.quick);
+      const result = await RUNNERS[name](args.quick, nvml);
       await writeResult(dir, result);
       done.push(result);
       process.stderr.write(`bench: ${name} done in ${result.seconds.toFixed(1)} s\n`);
