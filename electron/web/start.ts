@@ -1,12 +1,12 @@
-// `npm start`: the tray app when Electron's binary is installed. Without it (the
-// binary is downloaded by electron's install script, which needs a network that CI and offline machines lack)
-// the same window is served to a browser instead, with real speech, on the app's own data folder
-// ($SWICTATION_HOME, else the folder the tray app and the CLI use), until Ctrl+C.
+// `npm start`: the tray app when Electron's binary is installed or can be downloaded now. Without it (the
+// download needs a network that CI and offline machines lack) the same window is served to a browser
+// instead, with real speech, on the app's own data folder ($SWICTATION_HOME, else the folder the tray app
+// and the CLI use), until Ctrl+C.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { userDataDir } from '../engine/runtime/userDataDir';
-import { findElectronBinary } from './electronBinary';
+import { canDownloadElectron, downloadElectronBinary, findElectronBinary } from './electronBinary';
 import { ensureRendererBuilt } from './rendererBuild';
 import { engineLinePrinter, serveUntilStopped } from './serveSession';
 import { startHarness } from './server';
@@ -58,7 +58,11 @@ async function main(): Promise<void> {
   // The renderer through the one lock-aware build: parallel test files that start the app never build over
   // each other, and an up-to-date build is not redone.
   await ensureRendererBuilt({ log: (line) => process.stdout.write(`${line}\n`) });
-  const binary = findElectronBinary(ELECTRON_DIR);
+  let binary = findElectronBinary(ELECTRON_DIR);
+  if (!binary && canDownloadElectron(ELECTRON_DIR)) {
+    process.stdout.write("downloading Electron's binary (first start)…\n");
+    binary = await downloadElectronBinary(ELECTRON_DIR);
+  }
   if (binary) runElectron(binary);
   else await serveInBrowser();
 }
