@@ -67,4 +67,16 @@ async function main(): Promise<void> {
   else await serveInBrowser();
 }
 
-main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+/**
+ * A failed start in a few lines a person can act on: the message and the engine's own error lines, without
+ * the stack frames that come with them (`npm run dev:web -- --verbose` shows all of the engine's output).
+ */
+function withoutStack(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\s+at\s/.test(line))
+    .join('\n');
+}
+
+main().catch((error: unknown) => fail(withoutStack(error)));
