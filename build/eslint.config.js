@@ -57,7 +57,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [electronOnly], patterns: [upperLayers(['**/main/**', '**/web/**', '**/preload/**', '**/renderer/**'])] },
+        {
+          paths: [electronOnly],
+          patterns: [upperLayers(['**/main/**', '**/web/**', '**/preload/**', '**/renderer/**'])],
+        },
       ],
     },
   },
