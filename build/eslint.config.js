@@ -57,7 +57,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [electronOnly], patterns: [upperLayers(['**/main/**', '**/preload/**', '**/renderer/**'])] },
+        {
+          paths: [electronOnly],
+          patterns: [upperLayers(['**/main/**', '**/web/**', '**/preload/**', '**/renderer/**'])],
+        },
+      ],
+    },
+  },
+  {
+    // The window served to a browser (dev:web, `npm start` without an Electron binary): Node, never electron.
+    files: ['electron/web/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronOnly], patterns: [upperLayers(['**/preload/**', '**/renderer/**'])] },
       ],
     },
   },

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 /**
  * The one lookup of a URL path in the built renderer folder, shared by the app's `app://` handler
- * (appProtocol.ts) and the browser harness's HTTP server (test/harness/server.ts), so both refuse the same
+ * (appProtocol.ts) and the browser harness's HTTP server (electron/web/server.ts), so both refuse the same
  * paths. It reads through fs/promises, which Electron lets reach into app.asar.
  */
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { rawText, startHarness, toStructured, type Harness } from '../harness/server';
+import { rawText, startHarness, toStructured, type Harness } from '../../electron/web/server';
 import { SCENARIOS } from './support/browser';
 
 // The bridge and the static server on their own (no Chromium): a stand-in renderer folder, the real

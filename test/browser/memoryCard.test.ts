@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Harness } from '../harness/server';
+import type { Harness } from '../../electron/web/server';
 import {
   byTestId,
   chromiumMissing,
@@ -10,8 +10,8 @@ import {
   SCENARIOS,
   screenshot,
 } from './support/browser';
-import { ensureRendererBuilt } from '../harness/rendererBuild';
-import { startHarness } from '../harness/server';
+import { ensureRendererBuilt } from '../../electron/web/rendererBuild';
+import { startHarness } from '../../electron/web/server';
 import type { Browser } from 'playwright-core';
 
 // Issue 12 item 2: without a GPU the memory card says so and shows nothing that only a GPU gives meaning to;

@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/engineEvents';
-import type { TimedEvent } from '../harness/bridge';
-import { ensureRendererBuilt } from '../harness/rendererBuild';
-import { startHarness, type Harness } from '../harness/server';
+import type { TimedEvent } from '../../electron/web/bridge';
+import { ensureRendererBuilt } from '../../electron/web/rendererBuild';
+import { startHarness, type Harness } from '../../electron/web/server';
 import {
   byTestId,
   chromiumMissing,

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from '../harness/rendererBuild';
-import { startHarness, type Harness } from '../harness/server';
+import { ensureRendererBuilt } from '../../electron/web/rendererBuild';
+import { startHarness, type Harness } from '../../electron/web/server';
 import { byTestId, chromiumMissing, launchChromium, openApp } from '../browser/support/browser';
 import { failures, ROOT, Scratch, speechMissing } from './support';
 

@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../electron/main/settingsStore';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { byTestId, chromiumMissing, launchChromium, openApp } from '../browser/support/browser';
-import { ensureRendererBuilt } from '../harness/rendererBuild';
-import { startHarness } from '../harness/server';
+import { ensureRendererBuilt } from '../../electron/web/rendererBuild';
+import { startHarness } from '../../electron/web/server';
 import { mountReadOnly, Scratch } from './support';
 
 const scratch = new Scratch();

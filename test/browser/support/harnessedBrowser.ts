@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { ensureRendererBuilt } from '../../harness/rendererBuild';
-import { startHarness, type Harness, type HarnessOptions } from '../../harness/server';
+import { ensureRendererBuilt } from '../../../electron/web/rendererBuild';
+import { startHarness, type Harness, type HarnessOptions } from '../../../electron/web/server';
 import { launchChromium, type Cleanup } from './browser';
 
 export interface HarnessedBrowser {

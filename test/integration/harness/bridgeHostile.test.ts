@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineBridge, type Peer } from '../../harness/bridge';
+import { EngineBridge, type Peer } from '../../../electron/web/bridge';
 
 let home: string;
 let bridge: EngineBridge;

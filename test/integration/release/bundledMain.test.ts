@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleApp, REPO_ROOT } from '../../../build/app/bundle';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/windowPolicy';
-import { ensureRendererBuilt } from '../../harness/rendererBuild';
+import { ensureRendererBuilt } from '../../../electron/web/rendererBuild';
 import { REPORT_MARK, type BundledMainReport } from './bundledMainReport';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

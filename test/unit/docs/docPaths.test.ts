@@ -49,7 +49,7 @@ function missingTest(file: string, name: string): string | null {
 const ABSENT_ON_PURPOSE = new Map([
   [
     'build/icons/',
-    'README Packaging: “Without an icon in build/icons/, electron-builder uses Electron’s default”',
+    'docs/PACKAGING.md Icons: “Without an icon in build/icons/, electron-builder uses Electron’s default”',
   ],
 ]);
 

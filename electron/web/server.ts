@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { lookupStatic } from '../../electron/main/staticFiles';
+import { lookupStatic } from '../main/staticFiles';
 import { PROTOCOL_VERSION } from '../../shared/contract';
 import type { EngineClient } from '../../shared/engineClient';
 import { validateSettings, type SettingsInput } from '../../shared/settings';

@@ -1,11 +1,13 @@
-// `npm run dev:web -- --scenario FILE [--port N] [--speech on|off] [--probe auto|nvml|sysfs|none] [--rebuild]`
+// `npm run dev:web -- [--scenario FILE] [--port N] [--speech on|off] [--probe auto|nvml|sysfs|none] [--home DIR]
+// [--rebuild] [--verbose]`
 // The renderer in any browser against the real engine: builds out/renderer when it is missing (or with
-// --rebuild), starts the harness and prints the URL to open. Type `r` + Enter to restart the engine (the
+// --rebuild), starts the harness and prints the URL to open. The engine's data folder is --home, else
+// $SWICTATION_HOME, else a temporary folder removed on quit. Type `r` + Enter to restart the engine (the
 // page shows it reconnecting), `q` + Enter or Ctrl+C to quit.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { describeExit } from './bridge';
 import { buildRenderer, rendererStaleReason } from './rendererBuild';
+import { engineLinePrinter, serveUntilStopped } from './serveSession';
 import { startHarness, type ProbeName } from './server';
 
 const PROBES: readonly ProbeName[] = ['auto', 'nvml', 'sysfs', 'none'];
@@ -52,19 +54,15 @@ async function main(): Promise<void> {
     process.stdout.write(`note: ${stale}; run with --rebuild to rebuild out/renderer\n`);
   }
 
+  // --home, else $SWICTATION_HOME, else a fresh temporary folder: a scenario run never touches the app's own
+  // data folder unless asked to (`npm start` serves that one).
+  const home = values.home ?? process.env['SWICTATION_HOME'];
   const harness = await startHarness({
     ...(values.scenario ? { scenario: values.scenario } : { probe }),
     speech: values.speech === 'on',
     port,
-    ...(values.home ? { home: values.home } : {}),
-    onOutput: (line) => {
-      if (values.verbose || /error|warn/i.test(line)) process.stdout.write(`engine: ${line}\n`);
-    },
-  });
-  harness.bridge.onExit((exit) => {
-    if (exit.requested) return;
-    process.stdout.write(`engine exited (${describeExit(exit)}); type r + Enter to restart it\n`);
-    if (exit.stderrTail) process.stdout.write(`${exit.stderrTail}\n`);
+    ...(home ? { home } : {}),
+    onOutput: engineLinePrinter(values.verbose),
   });
   process.stdout.write(
     `Swictation (browser harness): ${harness.url}\n` +
@@ -73,15 +71,7 @@ async function main(): Promise<void> {
       `r + Enter restarts the engine; q + Enter or Ctrl+C quits\n`,
   );
 
-  let quitting = false;
-  const quit = async () => {
-    if (quitting) return;
-    quitting = true;
-    await harness.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void quit());
-  process.on('SIGTERM', () => void quit());
+  const quit = serveUntilStopped(harness, 'type r + Enter to restart it');
   const input = createInterface({ input: process.stdin });
   input.on('line', (line) => {
     const command = line.trim();

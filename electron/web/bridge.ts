@@ -6,7 +6,7 @@ import { engineEventSchema, type EngineEvent } from '../../shared/engineEvents';
 import type { Port } from '../../shared/port';
 
 /** The real engine entry: the same file Electron's utilityProcess.fork starts. */
-export const ENGINE_ENTRY = fileURLToPath(new URL('../../electron/engine/main.ts', import.meta.url));
+export const ENGINE_ENTRY = fileURLToPath(new URL('../engine/main.ts', import.meta.url));
 
 /** One connection of the bridge: a browser's WebSocket, or the harness's own client. */
 export interface Peer {
