@@ -228,6 +228,19 @@ describe.skipIf(chromiumMissing !== null)('the app in Chromium on a steady 75 % 
     await expect.poll(() => hotkey.getAttribute('data-recording')).toBe('false');
     expect(await hotkey.inputValue()).toBe('F9');
 
+    // By keyboard alone: Enter on Record starts recording in the field, the combination is taken there.
+    await record.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => hotkey.getAttribute('data-recording')).toBe('true');
+    await page.keyboard.press('Alt+Shift+KeyM');
+    await expect.poll(() => hotkey.inputValue()).toBe('Alt+Shift+M');
+    // Tab leaves a recording (nobody is trapped in the field).
+    await record.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => hotkey.getAttribute('data-recording')).toBe('false');
+    expect(await hotkey.inputValue()).toBe('Alt+Shift+M');
+
     // Typed by hand, a bare key is refused at the field too, and nothing can be saved.
     await hotkey.fill('D');
     await expect.poll(() => error.textContent()).toMatch(/^D alone would fire while you type/);
