@@ -23,6 +23,8 @@ export function HotkeyField({ spec, value, error, onEdit }: Props) {
   const [recording, setRecording] = useState(false);
   const [refused, setRefused] = useState<string | null>(null);
   const problem = refused ?? error;
+  // "CommandOrControl+Shift+D" is Electron's word for it; people read "Ctrl+Shift+D" (⌘ on a Mac).
+  const readable = hotkeyText(value, MAC);
   const describedBy = [`${id}-hint`, problem ? `${id}-error` : null].filter(Boolean).join(' ');
 
   const start = () => {
@@ -81,7 +83,7 @@ export function HotkeyField({ spec, value, error, onEdit }: Props) {
       <p id={`${id}-hint`} className="hint">
         {recording
           ? 'Press the combination now; Esc cancels.'
-          : `${spec.hint ?? ''} Now: ${value ? hotkeyText(value, MAC) : 'none'}.`}
+          : `${spec.hint ?? ''}${readable !== value && !problem ? ` It reads ${readable}.` : ''}`}
       </p>
       {problem && (
         <p id={`${id}-error`} className="field-error" role="alert" data-testid={`settings-${spec.key}-error`}>
