@@ -1,4 +1,4 @@
-import { memo, useId, type ReactNode } from 'react';
+import { memo, useId } from 'react';
 import type { FieldSpec } from '../store/settingsDraft';
 
 interface Props {
@@ -7,20 +7,11 @@ interface Props {
   /** What is wrong with the value, said under this field (not next to Save, far below). */
   error: string | null;
   suggestions?: readonly string[];
-  /** A control beside the input (the hotkey's Record button). */
-  beside?: ReactNode;
   onEdit: (key: FieldSpec['key'], text: string) => void;
 }
 
 /** One labelled setting; its test id is `settings-<key>` (e.g. settings-interval), its error's `settings-<key>-error`. */
-export const SettingsField = memo(function SettingsField({
-  spec,
-  value,
-  error,
-  suggestions,
-  beside,
-  onEdit,
-}: Props) {
+export const SettingsField = memo(function SettingsField({ spec, value, error, suggestions, onEdit }: Props) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -39,7 +30,6 @@ export const SettingsField = memo(function SettingsField({
       {spec.kind !== 'toggle' && <label htmlFor={id}>{spec.label}</label>}
       <span className="field-control">
         {control(spec, value, common, suggestions?.length ? listId : undefined, onEdit)}
-        {beside}
       </span>
       {spec.kind === 'toggle' && <label htmlFor={id}>{spec.label}</label>}
       {suggestions && suggestions.length > 0 && (

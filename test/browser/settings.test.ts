@@ -109,6 +109,8 @@ describe.skipIf(chromiumMissing !== null)('the app in Chromium on a steady 75 % 
     await critical.focus();
     await critical.press('ArrowRight');
     expect(await page.locator(byTestId('settings-threshold-critical')).inputValue()).toBe('90.5');
+    // A screen reader hears the value in percent, as the field shows it.
+    expect(await critical.getAttribute('aria-valuetext')).toBe('90.5%');
     // Dragged below warning: refused at the critical field, which the user moved.
     await page.locator(byTestId('settings-threshold-critical')).fill('60');
     const error = page.locator(byTestId('settings-threshold-critical-error'));
