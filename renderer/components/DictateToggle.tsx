@@ -20,6 +20,14 @@ function shownState(d: DictationState): Shown {
   return d.phase === 'idle' ? 'idle' : d.phase;
 }
 
+/** What the live region says: short words a screen reader speaks once per change. */
+const ANNOUNCE: Record<Shown, string> = {
+  idle: 'Not dictating',
+  starting: 'Starting dictation',
+  listening: 'Listening',
+  transcribing: 'Transcribing',
+};
+
 const MAC = typeof navigator !== 'undefined' && /Mac/.test(navigator.userAgent);
 
 /**
@@ -34,6 +42,7 @@ export function DictateToggle() {
   const speechProblem = useApp((s) => s.engine.speechProblem);
   const hotkey = useApp((s) => s.settings.saved?.speech.hotkey ?? null);
   const listening = shown === 'listening';
+  const busy = shown === 'starting' || shown === 'transcribing';
   const blocked = !live ? 'Not connected to the engine' : speechProblem && !listening ? speechProblem : null;
 
   return (
@@ -45,9 +54,13 @@ export function DictateToggle() {
           data-state={shown}
           className={`dictate-button dictate-${shown}`}
           aria-pressed={listening}
-          disabled={blocked !== null || shown === 'starting' || shown === 'transcribing'}
+          disabled={blocked !== null}
+          // Busy, not disabled: a disabled button drops the keyboard focus, and the next Enter would be lost.
+          aria-disabled={busy}
           title={blocked ?? (listening ? 'Stop dictating' : 'Dictate from the microphone')}
-          onClick={() => void dictation.toggle()}
+          onClick={() => {
+            if (!busy) void dictation.toggle();
+          }}
         >
           <MicIcon />
           <span className="dictate-label">{LABEL[shown]}</span>
@@ -59,8 +72,8 @@ export function DictateToggle() {
           </kbd>
         )}
       </div>
-      <p className="visually-hidden" role="status" aria-live="polite">
-        {shown === 'idle' ? '' : LABEL[shown]}
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="dictate-announcement">
+        {ANNOUNCE[shown]}
       </p>
       {message && (
         <p className="dictate-message" role="alert" data-testid="dictate-message">

@@ -4,7 +4,13 @@ import { useApp } from '../store/useApp';
 export function LevelBadge() {
   const level = useApp((s) => s.status?.level ?? null);
   return (
-    <div className="level" role="status" aria-live="polite" aria-atomic="true">
+    <div
+      className="level"
+      role="status"
+      aria-live="polite"
+      aria-atomic="true"
+      data-testid="level-announcement"
+    >
       <span className="visually-hidden">GPU memory level: </span>
       <span
         data-testid="level-badge"

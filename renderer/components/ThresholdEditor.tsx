@@ -106,6 +106,7 @@ function UsageBar({
             className={`handle handle-${name}`}
             data-testid={`threshold-handle-${name}`}
             aria-label={`${name} threshold, percent`}
+            aria-valuetext={Number.isFinite(n) ? `${n}%` : undefined}
             min={1}
             max={99}
             step={0.5}

@@ -1,4 +1,5 @@
 import { settingsSchema, validateSettings, type Settings } from '../../shared/settings';
+import { hotkeyProblem } from './hotkeyCombination';
 
 /**
  * The settings window edits a draft: the raw text of each changed field over the saved settings. Keeping
@@ -16,13 +17,26 @@ export type FieldKey =
   | 'device'
   | 'model'
   | 'output'
-  | 'hotkey';
+  | 'hotkey'
+  | 'tray-click'
+  | 'launch-at-login'
+  | 'idle-release'
+  | 'idle-unload'
+  | 'hysteresis'
+  | 'cooldown'
+  | 'headroom'
+  | 'gpu-error-window'
+  | 'adaptive'
+  | 'adaptive-fastest'
+  | 'adaptive-margin'
+  | 'prewarm';
 
 export interface FieldSpec {
   key: FieldKey;
   /** Where the value lives in Settings. */
   path: readonly string[];
-  kind: 'number' | 'text' | 'choice';
+  /** A toggle is a checkbox; its draft text is "true" or "false". */
+  kind: 'number' | 'text' | 'choice' | 'toggle';
   label: string;
   hint?: string;
   step?: number;
@@ -120,7 +134,114 @@ export const FIELDS: readonly FieldSpec[] = [
     path: ['speech', 'hotkey'],
     kind: 'text',
     label: 'Hotkey',
-    hint: 'e.g. CommandOrControl+Shift+D',
+    hint: 'Press Record, then the keys; a combination needs Ctrl, Alt, Shift or Super, or is a function key.',
+  },
+  {
+    key: 'tray-click',
+    path: ['app', 'trayClick'],
+    kind: 'choice',
+    label: 'Tray click',
+    choices: [
+      { value: 'dictate', label: 'Dictate' },
+      { value: 'window', label: 'Open the window' },
+    ],
+  },
+  {
+    key: 'launch-at-login',
+    path: ['app', 'launchAtLogin'],
+    kind: 'toggle',
+    label: 'Launch at login',
+  },
+  {
+    key: 'idle-release',
+    path: ['memory', 'idleReleaseMinutes'],
+    kind: 'number',
+    label: 'Release the GPU after idle (min)',
+    hint: 'Minutes without dictation before GPU models give their memory back; 0 never.',
+    step: 1,
+    min: 0,
+    max: 1440,
+  },
+  {
+    key: 'idle-unload',
+    path: ['memory', 'idleUnload'],
+    kind: 'toggle',
+    label: 'Unload models when idle',
+    hint: 'Frees RAM too; the first dictation after idle loads the model again.',
+  },
+  {
+    key: 'hysteresis',
+    path: ['memory', 'hysteresis'],
+    kind: 'number',
+    label: 'Hysteresis (% points)',
+    hint: 'How far usage must fall below a threshold before the level drops.',
+    step: 0.5,
+    min: 0,
+    max: 20,
+    percent: true,
+  },
+  {
+    key: 'cooldown',
+    path: ['memory', 'cooldownMs'],
+    kind: 'number',
+    label: 'Action cooldown (ms)',
+    hint: 'The least time between two cleanups or moves.',
+    step: 1000,
+    min: 0,
+    max: 600_000,
+  },
+  {
+    key: 'headroom',
+    path: ['memory', 'headroomMiB'],
+    kind: 'number',
+    label: 'GPU headroom (MiB)',
+    hint: 'Free GPU memory that must remain after loading a model there.',
+    step: 64,
+    min: 0,
+    max: 1_048_576,
+  },
+  {
+    key: 'gpu-error-window',
+    path: ['memory', 'gpuErrorWindowMs'],
+    kind: 'number',
+    label: 'GPU error window (ms)',
+    hint: 'A GPU error counts towards the limit for this long.',
+    step: 1000,
+    min: 1000,
+    max: 86_400_000,
+  },
+  {
+    key: 'adaptive',
+    path: ['memory', 'adaptiveSampling', 'enabled'],
+    kind: 'toggle',
+    label: 'Adaptive sampling',
+    hint: 'Sample faster near a threshold or while usage rises towards one.',
+  },
+  {
+    key: 'adaptive-fastest',
+    path: ['memory', 'adaptiveSampling', 'fastestMs'],
+    kind: 'number',
+    label: 'Fastest sampling interval (ms)',
+    step: 10,
+    min: 20,
+    max: 60_000,
+  },
+  {
+    key: 'adaptive-margin',
+    path: ['memory', 'adaptiveSampling', 'nearMargin'],
+    kind: 'number',
+    label: 'Near a threshold within (% points)',
+    step: 0.5,
+    min: 0,
+    max: 20,
+    percent: true,
+  },
+  {
+    key: 'prewarm',
+    path: ['memory', 'predictivePrewarm'],
+    kind: 'toggle',
+    label: 'Predictive pre-warm',
+    hint: 'Build a model’s CPU copy early when usage is heading for EMERGENCY.',
   },
 ];
 
@@ -147,7 +268,9 @@ export function savedText(saved: Settings, key: FieldKey): string {
     node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
   }
   if (typeof node === 'number' && fieldSpec(key).percent) return String(toPercent(node));
-  return typeof node === 'number' || typeof node === 'string' ? String(node) : '';
+  return typeof node === 'number' || typeof node === 'string' || typeof node === 'boolean'
+    ? String(node)
+    : '';
 }
 
 /** 0.8 → 80, 0.955 → 95.5: no binary-fraction noise (0.07 * 100 is 7.000000000000001). */
@@ -178,7 +301,8 @@ export function mergeDraft(saved: Settings, draft: Draft): unknown {
     if (leaf === undefined) continue;
     let node = merged;
     for (const part of parents) node = node[part] as Record<string, unknown>;
-    const value = spec.kind === 'number' ? parseNumberText(text) : text;
+    const value =
+      spec.kind === 'number' ? parseNumberText(text) : spec.kind === 'toggle' ? text === 'true' : text;
     node[leaf] = spec.percent && typeof value === 'number' ? value / 100 : value;
   }
   return merged;
@@ -191,18 +315,24 @@ function fieldForPath(path: readonly PropertyKey[]): FieldKey | null {
 
 /** Validate the merged draft with the same schema the engine uses; each error names its field. */
 export function validateDraft(saved: Settings, draft: Draft): DraftResult {
+  // The schema takes any text as a hotkey (a settings file may hold one); a new one must be a combination.
+  const hotkey = draft.hotkey === undefined ? null : hotkeyProblem(draft.hotkey);
+  const local: DraftError[] = hotkey ? [{ message: hotkey, field: 'hotkey' }] : [];
   const merged = mergeDraft(saved, draft);
   const result = validateSettings(merged);
-  if (result.ok) return result;
+  if (result.ok) return local.length > 0 ? { ok: false, errors: local } : result;
   // validateSettings gives the messages; the schema's issue paths say which input to mark invalid.
   const parsed = settingsSchema.safeParse(merged);
   const issues = parsed.success ? [] : parsed.error.issues;
   return {
     ok: false,
-    errors: result.errors.map((message) => ({
-      message,
-      field: fieldForPath(issues.find((i) => i.message === message)?.path ?? []),
-    })),
+    errors: [
+      ...result.errors.map((message) => ({
+        message,
+        field: fieldForPath(issues.find((i) => i.message === message)?.path ?? []),
+      })),
+      ...local,
+    ],
   };
 }
 

@@ -1,17 +1,35 @@
 import { useCallback, useId } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { HotkeyField } from '../components/HotkeyField';
 import { ModelPicker } from '../components/ModelPicker';
 import { ThresholdEditor } from '../components/ThresholdEditor';
 import { saveDraft } from '../engine/saveSettings';
 import { useServices } from '../services';
-import { FIELDS, fieldText, type FieldKey, type FieldSpec } from '../store/settingsDraft';
+import { FIELDS, fieldText, type DraftError, type FieldKey, type FieldSpec } from '../store/settingsDraft';
 import { useApp, useAppStore } from '../store/useApp';
 import { SettingsField } from './SettingsField';
 
-const GROUPS: readonly { title: string; keys: readonly FieldKey[] }[] = [
-  { title: 'Monitoring', keys: ['interval', 'dwell', 'gpu-error-limit'] },
-  { title: 'Device', keys: ['gpu', 'device'] },
-  { title: 'Speech', keys: ['output', 'hotkey'] },
+const SECTIONS = {
+  general: 'General',
+  speech: 'Speech model',
+  memory: 'Memory protection',
+  advanced: 'Advanced',
+} as const;
+type SectionId = keyof typeof SECTIONS;
+
+const ADVANCED: readonly FieldKey[] = [
+  'interval',
+  'adaptive',
+  'adaptive-fastest',
+  'adaptive-margin',
+  'hysteresis',
+  'dwell',
+  'cooldown',
+  'headroom',
+  'gpu-error-limit',
+  'gpu-error-window',
+  'prewarm',
+  'gpu',
 ];
 
 const specOf = (key: FieldKey): FieldSpec => {
@@ -20,7 +38,11 @@ const specOf = (key: FieldKey): FieldSpec => {
   return spec;
 };
 
-/** The settings window: every edit is validated at once with the engine's own schema; Save sends only a valid draft. */
+/**
+ * The settings window in four sections (General, Speech model, Memory protection, Advanced). Every edit is
+ * validated at once with the engine's own schema and a wrong value is said at its field; Save sends only a
+ * valid draft (saveDraft, the one save path).
+ */
 export function Settings() {
   const { api } = useServices();
   const store = useAppStore();
@@ -32,18 +54,33 @@ export function Settings() {
   const savedAtMs = useApp((s) => s.settings.savedAtMs);
   const live = useApp((s) => s.connection.state === 'live');
   const gpu = useApp((s) => s.status?.gpu ?? null);
-  const errorId = useId();
+  const id = useId();
   const onEdit = useCallback(
     (key: FieldKey, text: string) => store.getState().editSetting(key, text),
     [store],
   );
 
-  const errors = check && !check.ok ? check.errors : [];
-  // Threshold problems are said at their fields, in percent (ThresholdEditor); the rest are listed here.
-  const listed = errors.filter((e) => !e.field?.startsWith('threshold-'));
+  const errors: readonly DraftError[] = check && !check.ok ? check.errors : [];
+  const errorAt = (key: FieldKey) => errors.find((e) => e.field === key)?.message ?? null;
+  // Threshold problems are said at their fields, in percent (ThresholdEditor); field errors at their fields.
+  const unplaced = errors.filter((e) => e.field === null);
   const dirty = Object.keys(draft).length > 0;
   const canSave = live && dirty && check?.ok === true && !saving;
-  const gpuSuggestions = gpu ? [String(gpu.index), gpu.uuid] : [];
+  const field = (key: FieldKey, suggestions?: readonly string[]) => (
+    <SettingsField
+      key={key}
+      spec={specOf(key)}
+      value={saved ? fieldText(saved, draft, key) : ''}
+      error={errorAt(key)}
+      suggestions={suggestions}
+      onEdit={onEdit}
+    />
+  );
+  const heading = (section: SectionId) => (
+    <h2 id={`${id}-${section}`} tabIndex={-1}>
+      {SECTIONS[section]}
+    </h2>
+  );
 
   return (
     <main className="view settings">
@@ -51,6 +88,23 @@ export function Settings() {
         <h1>Settings</h1>
         <ConnectionBanner />
       </header>
+      <nav className="settings-sections" aria-label="Sections">
+        {(Object.keys(SECTIONS) as SectionId[]).map((section) => (
+          <button
+            key={section}
+            type="button"
+            className="link-button"
+            data-testid={`settings-goto-${section}`}
+            onClick={() => {
+              const target = document.getElementById(`${id}-${section}`);
+              target?.scrollIntoView({ block: 'start' });
+              target?.focus();
+            }}
+          >
+            {SECTIONS[section]}
+          </button>
+        ))}
+      </nav>
       {saved === null ? (
         <p className="empty">Waiting for the engine’s settings…</p>
       ) : (
@@ -62,34 +116,42 @@ export function Settings() {
             if (canSave) void saveDraft(api, store);
           }}
         >
-          <ThresholdEditor saved={saved} draft={draft} onEdit={onEdit} />
-          {GROUPS.map((g) => (
-            <fieldset key={g.title}>
-              <legend>{g.title}</legend>
-              {g.keys.map((key) => (
-                <SettingsField
-                  key={key}
-                  spec={specOf(key)}
-                  value={fieldText(saved, draft, key)}
-                  invalid={errors.some((e) => e.field === key)}
-                  errorId={errorId}
-                  suggestions={key === 'gpu' ? gpuSuggestions : undefined}
-                  onEdit={onEdit}
-                />
-              ))}
-            </fieldset>
-          ))}
-          <fieldset>
-            <legend>Speech model</legend>
+          <section aria-labelledby={`${id}-general`} data-testid="settings-section-general">
+            {heading('general')}
+            <HotkeyField
+              spec={specOf('hotkey')}
+              value={fieldText(saved, draft, 'hotkey')}
+              error={errorAt('hotkey')}
+              onEdit={onEdit}
+            />
+            {field('output')}
+            {field('tray-click')}
+            {field('launch-at-login')}
+          </section>
+          <section aria-labelledby={`${id}-speech`} data-testid="settings-section-speech">
+            {heading('speech')}
+            {field('device')}
             <ModelPicker
               name="settings-model"
               selected={fieldText(saved, draft, 'model')}
-              onChoose={(id) => onEdit('model', id)}
+              onChoose={(model) => onEdit('model', model)}
             />
-          </fieldset>
-          {(listed.length > 0 || saveError) && (
-            <div id={errorId} data-testid="settings-error" className="settings-error" role="alert">
-              {listed.map((e) => (
+          </section>
+          <section aria-labelledby={`${id}-memory`} data-testid="settings-section-memory">
+            {heading('memory')}
+            <ThresholdEditor saved={saved} draft={draft} onEdit={onEdit} />
+            {field('idle-release')}
+            {field('idle-unload')}
+          </section>
+          <section aria-labelledby={`${id}-advanced`} data-testid="settings-section-advanced">
+            {heading('advanced')}
+            {ADVANCED.map((key) =>
+              field(key, key === 'gpu' && gpu ? [String(gpu.index), gpu.uuid] : undefined),
+            )}
+          </section>
+          {(unplaced.length > 0 || saveError) && (
+            <div data-testid="settings-error" className="settings-error" role="alert">
+              {unplaced.map((e) => (
                 <p key={e.message}>{e.message}</p>
               ))}
               {saveError && <p>The engine did not accept these settings: {saveError}</p>}
@@ -108,6 +170,11 @@ export function Settings() {
             <button type="button" disabled={!dirty || saving} onClick={() => store.getState().discardDraft()}>
               Discard changes
             </button>
+            {errors.length > 0 && (
+              <span className="hint" data-testid="settings-blocked">
+                Fix the marked field to save.
+              </span>
+            )}
             {!dirty && savedAtMs !== null && (
               <span role="status" className="saved-note">
                 Saved.

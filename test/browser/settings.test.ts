@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../electron/web/server';
 import { byTestId, chromiumMissing, Cleanup, openApp, SCENARIOS, screenshot } from './support/browser';
+import { clippedControls } from './support/clipping';
 import { openHarnessedBrowser } from './support/harnessedBrowser';
 
 // Settings and security against the real engine on a steady simulated GPU (ui-steady.json): usage sits at
@@ -108,6 +109,8 @@ describe.skipIf(chromiumMissing !== null)('the app in Chromium on a steady 75 % 
     await critical.focus();
     await critical.press('ArrowRight');
     expect(await page.locator(byTestId('settings-threshold-critical')).inputValue()).toBe('90.5');
+    // A screen reader hears the value in percent, as the field shows it.
+    expect(await critical.getAttribute('aria-valuetext')).toBe('90.5%');
     // Dragged below warning: refused at the critical field, which the user moved.
     await page.locator(byTestId('settings-threshold-critical')).fill('60');
     const error = page.locator(byTestId('settings-threshold-critical-error'));
@@ -116,27 +119,187 @@ describe.skipIf(chromiumMissing !== null)('the app in Chromium on a steady 75 % 
     await screenshot(page, 'settings-thresholds-380');
 
     // No control clips its text: a select's chosen label fits inside it, other controls do not overflow.
-    const clipped = await page.evaluate(() => {
-      const out: string[] = [];
-      const probe = document.createElement('span');
-      probe.style.position = 'absolute';
-      probe.style.visibility = 'hidden';
-      probe.style.whiteSpace = 'nowrap';
-      document.body.appendChild(probe);
-      for (const el of Array.from(document.querySelectorAll<HTMLElement>('select, button, input, label'))) {
-        if (el.offsetParent === null) continue;
-        if (el instanceof HTMLSelectElement) {
-          probe.style.font = getComputedStyle(el).font;
-          probe.textContent = el.selectedOptions[0]?.textContent ?? '';
-          // The arrow and padding take about 28 px of the select's width.
-          if (probe.offsetWidth > el.clientWidth - 28) out.push(`select "${probe.textContent}"`);
-        } else if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName} "${el.textContent}"`);
-      }
-      probe.remove();
-      return out;
-    });
-    expect(clipped).toEqual([]);
+    expect(await clippedControls(page)).toEqual([]);
     await page.locator(byTestId('settings-threshold-critical')).fill(String(saved.critical * 100));
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  const SETTINGS_WINDOW = { width: 760, height: 680 };
+  const SECTION_FIELDS: Record<string, string[]> = {
+    general: ['hotkey', 'output', 'tray-click', 'launch-at-login'],
+    speech: ['device'],
+    memory: [
+      'threshold-restore',
+      'threshold-warning',
+      'threshold-critical',
+      'threshold-emergency',
+      'idle-release',
+      'idle-unload',
+    ],
+    advanced: [
+      'interval',
+      'adaptive',
+      'adaptive-fastest',
+      'adaptive-margin',
+      'hysteresis',
+      'dwell',
+      'cooldown',
+      'headroom',
+      'gpu-error-limit',
+      'gpu-error-window',
+      'prewarm',
+      'gpu',
+    ],
+  };
+
+  it('four sections at the window’s size, each field in its own; no clipped text; an error said at its field', async () => {
+    const { page, context, problems } = await openApp(browser, harness.pageUrl('settings'), SETTINGS_WINDOW);
+    await page.locator(byTestId('settings-save')).waitFor();
+    const headings = await page.locator('.settings-form > section > h2').allTextContents();
+    expect(headings).toEqual(['General', 'Speech model', 'Memory protection', 'Advanced']);
+    for (const [section, keys] of Object.entries(SECTION_FIELDS)) {
+      const box = page.locator(byTestId(`settings-section-${section}`));
+      for (const key of keys) {
+        expect(await box.locator(byTestId(`settings-${key}`)).count(), `${key} in ${section}`).toBe(1);
+      }
+    }
+    expect(await page.locator(byTestId('settings-section-speech')).locator('.model-picker').count()).toBe(1);
+    expect(await clippedControls(page)).toEqual([]);
+    await screenshot(page, 'settings-760x680');
+
+    // The section links move the keyboard focus to their heading.
+    await page.locator(byTestId('settings-goto-advanced')).click();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Advanced');
+
+    // A wrong value deep in Advanced: the message is under that field, not next to Save.
+    const interval = page.locator(byTestId('settings-interval'));
+    await interval.fill('5');
+    const error = page.locator(byTestId('settings-interval-error'));
+    await expect.poll(() => error.textContent()).toBe('sampling interval must be at least 20 ms');
+    expect(await interval.getAttribute('aria-invalid')).toBe('true');
+    const fieldBox = await interval.boundingBox();
+    const errorBox = await error.boundingBox();
+    expect((errorBox?.y ?? 1e9) - ((fieldBox?.y ?? 0) + (fieldBox?.height ?? 0))).toBeLessThan(80);
+    expect(await page.locator(byTestId('settings-error')).count()).toBe(0);
+    expect(await page.locator(byTestId('settings-save')).isDisabled()).toBe(true);
+    // Save stays in view (a sticky bar) while the field far down the page is edited.
+    const save = await page.locator(byTestId('settings-save')).boundingBox();
+    expect((save?.y ?? 1e9) + (save?.height ?? 0)).toBeLessThanOrEqual(SETTINGS_WINDOW.height);
+    await screenshot(page, 'settings-760x680-interval-error');
+    await interval.fill('100');
+    await expect.poll(() => error.count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the hotkey recorder takes a key combination and refuses a bare key, as does the typed field', async () => {
+    const { page, context, problems } = await openApp(browser, harness.pageUrl('settings'), SETTINGS_WINDOW);
+    const hotkey = page.locator(byTestId('settings-hotkey'));
+    const record = page.locator(byTestId('settings-hotkey-record'));
+    const error = page.locator(byTestId('settings-hotkey-error'));
+    const save = page.locator(byTestId('settings-save'));
+    await expect.poll(() => hotkey.inputValue()).toBe('CommandOrControl+Shift+D');
+
+    // A bare letter is refused with the reason (named as on the key); recording goes on.
+    await record.click();
+    expect(await hotkey.getAttribute('data-recording')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'settings-hotkey',
+    );
+    await page.keyboard.press('d');
+    await expect.poll(() => error.textContent()).toMatch(/^D alone would fire while you type/);
+    expect(await hotkey.getAttribute('data-recording')).toBe('true');
+    // A modifier alone waits for the rest; then the combination is taken.
+    await page.keyboard.down('Control');
+    await page.keyboard.down('Alt');
+    await page.keyboard.press('KeyK');
+    await page.keyboard.up('Alt');
+    await page.keyboard.up('Control');
+    await expect.poll(() => hotkey.inputValue()).toBe('CommandOrControl+Alt+K');
+    expect(await hotkey.getAttribute('data-recording')).toBe('false');
+    expect(await error.count()).toBe(0);
+    expect(await save.isEnabled()).toBe(true);
+
+    // A function key alone is a combination; Esc cancels a recording and keeps the value.
+    await record.click();
+    await page.keyboard.press('F9');
+    await expect.poll(() => hotkey.inputValue()).toBe('F9');
+    await record.click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => hotkey.getAttribute('data-recording')).toBe('false');
+    expect(await hotkey.inputValue()).toBe('F9');
+
+    // By keyboard alone: Enter on Record starts recording in the field, the combination is taken there.
+    await record.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => hotkey.getAttribute('data-recording')).toBe('true');
+    await page.keyboard.press('Alt+Shift+KeyM');
+    await expect.poll(() => hotkey.inputValue()).toBe('Alt+Shift+M');
+    // Tab leaves a recording (nobody is trapped in the field).
+    await record.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => hotkey.getAttribute('data-recording')).toBe('false');
+    expect(await hotkey.inputValue()).toBe('Alt+Shift+M');
+
+    // Typed by hand, a bare key is refused at the field too, and nothing can be saved.
+    await hotkey.fill('D');
+    await expect.poll(() => error.textContent()).toMatch(/^D alone would fire while you type/);
+    expect(await save.isDisabled()).toBe(true);
+    await screenshot(page, 'settings-hotkey-refused');
+    await page.locator('button', { hasText: 'Discard changes' }).click();
+    await expect.poll(() => hotkey.inputValue()).toBe('CommandOrControl+Shift+D');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('tray click, launch at login, idle release and the Advanced fields save through the one Save', async () => {
+    const before = await harness.client.call('settings.get');
+    const { page, context, problems } = await openApp(browser, harness.pageUrl('settings'), SETTINGS_WINDOW);
+    const at = (key: string) => page.locator(byTestId(`settings-${key}`));
+    await at('hotkey').waitFor();
+    expect(await at('tray-click').inputValue()).toBe('dictate');
+    expect(await page.locator('label', { hasText: 'Tray click' }).count()).toBe(1);
+    expect(await at('tray-click').locator('option').allTextContents()).toEqual([
+      'Dictate',
+      'Open the window',
+    ]);
+    await at('tray-click').selectOption('window');
+    await at('launch-at-login').check();
+    await at('idle-release').fill('5');
+    await at('idle-unload').check();
+    // Fractions in the file, percent on the form.
+    expect(await at('hysteresis').inputValue()).toBe('2');
+    await at('hysteresis').fill('3');
+    await at('adaptive-margin').fill('4');
+    await at('prewarm').uncheck();
+    await at('cooldown').fill('20000');
+    await at('headroom').fill('512');
+    await at('gpu-error-window').fill('120000');
+    const save = page.locator(byTestId('settings-save'));
+    await expect.poll(() => save.isEnabled()).toBe(true);
+    await save.click();
+    await expect.poll(() => page.locator('.saved-note').isVisible()).toBe(true);
+    try {
+      const saved = await harness.client.call('settings.get');
+      expect(saved.app).toEqual({ trayClick: 'window', launchAtLogin: true });
+      expect(saved.memory).toMatchObject({
+        idleReleaseMinutes: 5,
+        idleUnload: true,
+        hysteresis: 0.03,
+        predictivePrewarm: false,
+        cooldownMs: 20_000,
+        headroomMiB: 512,
+        gpuErrorWindowMs: 120_000,
+        adaptiveSampling: { enabled: true, nearMargin: 0.04 },
+      });
+      // The form shows what was saved, in its own units.
+      expect(await at('hysteresis').inputValue()).toBe('3');
+      expect(await at('launch-at-login').isChecked()).toBe(true);
+    } finally {
+      await harness.client.call('settings.set', { settings: before });
+    }
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -71,6 +71,32 @@ describe('settings draft', () => {
     expect(r.errors[0]?.message).toBe('sampling interval must be at least 20 ms');
   });
 
+  it('keeps toggles as booleans, percent fields as fractions, and refuses a bare-key hotkey at its field', () => {
+    expect(fieldText(saved, {}, 'launch-at-login')).toBe('false');
+    expect(fieldText(saved, {}, 'hysteresis')).toBe('2');
+    const merged = mergeDraft(saved, {
+      'launch-at-login': 'true',
+      'tray-click': 'window',
+      hysteresis: '3',
+      'idle-unload': 'true',
+      prewarm: 'false',
+    }) as typeof saved;
+    expect(merged.app).toEqual({ trayClick: 'window', launchAtLogin: true });
+    expect(merged.memory.hysteresis).toBe(0.03);
+    expect(merged.memory.idleUnload).toBe(true);
+    expect(merged.memory.predictivePrewarm).toBe(false);
+    expect(validateDraft(saved, { hotkey: 'D' })).toEqual({
+      ok: false,
+      errors: [
+        {
+          message: 'D alone would fire while you type: add Ctrl, Alt, Shift or Super, or use F1–F24.',
+          field: 'hotkey',
+        },
+      ],
+    });
+    expect(validateDraft(saved, { hotkey: 'Alt+F2' }).ok).toBe(true);
+  });
+
   it('drops a field edited back to its saved value', () => {
     const d = editDraft(saved, { 'threshold-warning': '85' }, 'threshold-warning', '80');
     expect(d).toEqual({});
