@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Harness } from '../harness/server';
+import type { Harness } from '../../electron/web/server';
 import { seriousViolations } from './support/axe';
 import {
   byTestId,
