@@ -161,7 +161,7 @@ export function popoverBounds(
 }
 
 /** The recording overlay: a pill wide enough for the state, the meter, the time and the stop hint. */
-export const OVERLAY_SIZE = { width: 360, height: 64 };
+export const OVERLAY_SIZE = { width: 420, height: 64 };
 
 /**
  * The overlay sits at the bottom centre of the work area, above the taskbar, where a glance finds it and

@@ -263,7 +263,7 @@ describe('AppWindows: the recording overlay', () => {
       alwaysOnTop: true,
       skipTaskbar: true,
       frame: false,
-      width: 360,
+      width: 420,
       height: 64,
     });
     expect(windows.calls).toEqual([]);
@@ -272,7 +272,7 @@ describe('AppWindows: the recording overlay', () => {
     appWindows.setOverlayVisible(false);
     const id = windows.calls[0]?.split(':')[0] ?? '';
     expect(windows.calls).toEqual([
-      `${id}:setBounds {"x":780,"y":928,"width":360,"height":64}`,
+      `${id}:setBounds {"x":750,"y":928,"width":420,"height":64}`,
       `${id}:showInactive`,
       `${id}:hide`,
     ]);

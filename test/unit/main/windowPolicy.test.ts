@@ -145,12 +145,12 @@ describe('popoverBounds', () => {
 describe('the recording overlay', () => {
   it('sits at the bottom centre of the work area, above the taskbar', () => {
     const workArea = { x: 0, y: 0, width: 1920, height: 1040 };
-    expect(overlayBounds(workArea)).toEqual({ x: 780, y: 1040 - 64 - 48, width: 360, height: 64 });
+    expect(overlayBounds(workArea)).toEqual({ x: 750, y: 1040 - 64 - 48, width: 420, height: 64 });
     // A second display to the right, with a top panel.
     expect(overlayBounds({ x: 1920, y: 32, width: 2560, height: 1408 })).toEqual({
-      x: 1920 + 1100,
+      x: 1920 + 1070,
       y: 32 + 1408 - 64 - 48,
-      width: 360,
+      width: 420,
       height: 64,
     });
   });
