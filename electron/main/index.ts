@@ -33,7 +33,7 @@ import { secondInstanceRequest } from './secondInstance';
 import { SettingsStore } from './settingsStore';
 import { StopKey } from './stopKey';
 import { handleUnverifiedConsent } from './unverifiedConsent';
-import { buildTrayMenu, toMenuTemplate } from './trayMenu';
+import { buildTrayMenu, menuAttachment, toMenuTemplate } from './trayMenu';
 import { NOT_LIVE_COLOR, circleBitmap, trayLook, type TrayMark } from './trayIcon';
 import { overlayWanted } from './windowPolicy';
 import { AppWindows, hardenSession, serveRenderer } from './windows';
@@ -191,6 +191,8 @@ async function main(): Promise<void> {
   let lastIcon = `${NOT_LIVE_COLOR}/none`;
   const tray = new Tray(iconFor(NOT_LIVE_COLOR, 'none'));
   let lastMenu = '';
+  let menu: Electron.Menu | null = null;
+  const attachment = menuAttachment(process.platform);
   const stopKey = new StopKey(globalShortcut, () => void controller.run('toggle'));
   const render = (state: AppState) => {
     const look = trayLook(state);
@@ -207,7 +209,8 @@ async function main(): Promise<void> {
     // Rebuilding the menu on every sample makes open indicator menus flicker: only when it changes.
     if (key !== lastMenu) {
       lastMenu = key;
-      tray.setContextMenu(Menu.buildFromTemplate(toMenuTemplate(items, (a) => void controller.run(a))));
+      menu = Menu.buildFromTemplate(toMenuTemplate(items, (a) => void controller.run(a)));
+      if (attachment === 'context-menu') tray.setContextMenu(menu);
     }
   };
 
@@ -228,6 +231,10 @@ async function main(): Promise<void> {
   // Windows and macOS deliver clicks (dictate, or the window per app.trayClick); Linux indicators do not,
   // so their menu starts with Dictate and Open.
   tray.on('click', () => void controller.run('tray-click'));
+  if (attachment === 'right-click-pop-up')
+    tray.on('right-click', () => {
+      if (menu) tray.popUpContextMenu(menu);
+    });
   windows.prepareOverlay();
   followLaunchAtLogin(store, app, { platform: process.platform, packaged: app.isPackaged });
 

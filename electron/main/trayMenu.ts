@@ -84,6 +84,15 @@ function statusLine(state: AppState): string {
   return `${status.level} · GPU ${usageText(status.usage)} (${Math.round(status.usedMiB)} / ${Math.round(status.totalMiB)} MiB)${offloaded}`;
 }
 
+/**
+ * How the menu is attached, so a left click stays free to dictate. setContextMenu is what Linux indicators
+ * show (their only way to the app) and what Windows opens on a right click; on macOS it would take the
+ * left click too, so there the menu is popped up from the right click instead.
+ */
+export function menuAttachment(platform: NodeJS.Platform): 'context-menu' | 'right-click-pop-up' {
+  return platform === 'darwin' ? 'right-click-pop-up' : 'context-menu';
+}
+
 /** The Electron template for Menu.buildFromTemplate, with clicks routed to one handler. */
 export function toMenuTemplate(
   items: readonly TrayMenuItem[],

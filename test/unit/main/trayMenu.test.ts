@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { INITIAL_APP_STATE, type AppState } from '../../../electron/main/appState';
-import { buildTrayMenu, toMenuTemplate, type TrayMenuItem } from '../../../electron/main/trayMenu';
+import {
+  buildTrayMenu,
+  menuAttachment,
+  toMenuTemplate,
+  type TrayMenuItem,
+} from '../../../electron/main/trayMenu';
 import { STATUS } from './fakes';
 
 const live: AppState = {
@@ -149,5 +154,13 @@ describe('toMenuTemplate', () => {
     expect(quit).toMatchObject({ label: 'Quit', enabled: true });
     quit?.click?.({} as never, undefined, {});
     expect(onAction).toHaveBeenCalledWith('quit');
+  });
+});
+
+describe('menuAttachment', () => {
+  it('keeps the left click for dictating: macOS pops the menu up on a right click, others attach it', () => {
+    expect(menuAttachment('darwin')).toBe('right-click-pop-up');
+    expect(menuAttachment('win32')).toBe('context-menu');
+    expect(menuAttachment('linux')).toBe('context-menu');
   });
 });
