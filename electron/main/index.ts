@@ -151,6 +151,7 @@ async function main(): Promise<void> {
         return (
           win && {
             id: win.id,
+            ...(windows.isOverlay(sender) ? { role: 'overlay' as const } : {}),
             isDestroyed: () => win.isDestroyed(),
             sendPort: (port: MessagePortMain) =>
               win.webContents.postMessage(ENGINE_PORT_MESSAGE, null, [port]),
