@@ -236,7 +236,8 @@ async function main(): Promise<void> {
     tray.on('right-click', () => {
       if (menu) tray.popUpContextMenu(menu);
     });
-  windows.prepareOverlay();
+  // Made once the engine is up (its page connects at once), after any window a launch command opens.
+  supervisor.onLive(() => windows.prepareOverlay());
   followLaunchAtLogin(store, app, { platform: process.platform, packaged: app.isPackaged });
 
   const hotkey = new HotkeyBinding(

@@ -202,7 +202,7 @@ describe('the Electron main process wiring (fake Electron, real engine)', () => 
     expect(settingsWindow?.visible).toBe(true);
   });
 
-  it('the overlay window is made at start, hidden and unfocusable, on the same hardened page', () => {
+  it('the overlay window is made once the engine is live, hidden and unfocusable, on the same hardened page', () => {
     const overlay = fake.windows.find((w) => w.loaded?.endsWith('view=overlay'));
     expect(overlay?.options).toMatchObject({
       show: false,
