@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { viewFor, type ViewName } from './route';
 import { History } from './views/History';
+import { Overlay } from './views/Overlay';
 import { Popover } from './views/Popover';
 import { Settings } from './views/Settings';
 
@@ -8,6 +9,14 @@ const TITLES: Record<ViewName, string> = {
   popover: 'Swictation',
   settings: 'Swictation — Settings',
   history: 'Swictation — History',
+  overlay: 'Swictation — dictating',
+};
+
+const VIEWS: Record<ViewName, () => React.JSX.Element> = {
+  popover: Popover,
+  settings: Settings,
+  history: History,
+  overlay: Overlay,
 };
 
 export function App() {
@@ -19,6 +28,9 @@ export function App() {
   }, []);
   useEffect(() => {
     document.title = TITLES[view];
+    // Page-wide styles per view (the overlay's page is transparent around its pill).
+    document.documentElement.dataset['view'] = view;
   }, [view]);
-  return view === 'settings' ? <Settings /> : view === 'history' ? <History /> : <Popover />;
+  const View = VIEWS[view];
+  return <View />;
 }

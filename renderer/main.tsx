@@ -9,6 +9,7 @@ import { EngineConnection } from './engine/connection';
 import type { EngineApi } from './engine/engineApi';
 import { EngineSession } from './engine/session';
 import { installNavigationGuard } from './navigationGuard';
+import { viewFor } from './route';
 import { ServicesContext, type AppServices } from './services';
 import { createAppStore } from './store/appStore';
 import { StoreContext } from './store/useApp';
@@ -19,7 +20,11 @@ installNavigationGuard(window);
 
 /** Wiring: one store, one engine connection per window, the React tree on top. */
 const store = createAppStore();
-const session = new EngineSession(store);
+// The overlay's port reads less (shared/capabilities.ts): its session asks only for what it may read.
+const session = new EngineSession(
+  store,
+  viewFor(location.hash, location.search) === 'overlay' ? 'overlay' : 'all',
+);
 let dictation: DictationController | null = null;
 
 const choice = chooseTransport(window);

@@ -9,8 +9,30 @@ import type { Method, ParamsOf } from './contract';
  *   ever compromised it must not be able to read files, or install a model whose bytes nobody vouched
  *   for, through the engine. It may drive dictation from pushed audio or the microphone, read status,
  *   history and settings, change settings, and install verified models.
+ * - `overlay`: the recording overlay's port. It shows dictation and stops it, nothing more: it reads status,
+ *   settings (the hotkey it names) and info, and may stop dictation; no history, models, settings changes,
+ *   audio or starting.
  */
-export type ClientKind = 'trusted' | 'window';
+export type ClientKind = 'trusted' | 'window' | 'overlay';
+
+/** What the overlay may ask for (see `overlay` above). */
+export const OVERLAY_METHODS: ReadonlySet<Method> = new Set<Method>([
+  'ping',
+  'status',
+  'settings.get',
+  'info',
+  'dictation.stop',
+]);
+
+/**
+ * Main names each window's port `<role>:<window id>`; the role decides the capabilities, so the overlay's
+ * port is served as an overlay however its page behaves.
+ */
+export const OVERLAY_PORT_PREFIX = 'overlay:';
+
+export function windowKindOf(portName: string): Exclude<ClientKind, 'trusted'> {
+  return portName.startsWith(OVERLAY_PORT_PREFIX) ? 'overlay' : 'window';
+}
 
 /** What the engine knows when it judges a request (consents main recorded, the settings in force). */
 export interface CapabilityContext {
@@ -80,6 +102,10 @@ export function refusal<M extends Method>(
   ctx: CapabilityContext,
 ): string | null {
   if (client === 'trusted') return null;
+  if (client === 'overlay')
+    return OVERLAY_METHODS.has(method)
+      ? null
+      : `${method} is not available to the recording overlay (it shows dictation and can only stop it)`;
   const rule: WindowRule<M> = WINDOW_RULES[method];
   if (rule === 'allowed') return null;
   if (rule === 'trusted-only') return `${method} is not available to a window`;

@@ -28,6 +28,8 @@ export function describeEvent(e: EngineEvent): string {
       return `text     "${e.text}" (${e.device}/${e.ep}, ${e.latencyMs.toFixed(0)} ms${e.retriedOnCpu ? ', retried on cpu' : ''}${e.recovered ? ', recovered after an engine restart' : ''})`;
     case 'dictation':
       return `dictate  ${e.state} (${e.source}${e.queued ? `, ${e.queued} queued` : ''})`;
+    case 'input':
+      return `input    ${(e.level * 100).toFixed(0)}%`;
     case 'failure':
       return `failure  during ${e.during}: ${e.message}`;
     case 'protocol-error':

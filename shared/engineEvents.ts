@@ -147,13 +147,22 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     /** Transcribed after an engine restart from the dictation journal (its session died mid-utterance). */
     recovered: z.boolean().optional(),
   }),
-  /** Dictation started or stopped; `queued` utterances wait for the recognizer (e.g. while a model moves). */
+  /**
+   * Dictation started, was asked to stop (`transcribing`: the input has ended, the last words are being
+   * recognized), or stopped; `queued` utterances wait for the recognizer (e.g. while a model moves).
+   */
   z.object({
     type: z.literal('dictation'),
-    state: z.enum(['listening', 'stopped']),
+    state: z.enum(['listening', 'transcribing', 'stopped']),
     source: z.string(),
     queued: z.number().int(),
   }),
+  /**
+   * The loudness of the audio a dictation receives (0 to 1, shared/inputLevel.ts), per 100 ms of audio while
+   * it listens, sent only when it moved: windows that do not capture (the overlay, a popover when the hotkey
+   * started the engine's recorder) draw their meter from it.
+   */
+  z.object({ type: z.literal('input'), level: z.number().min(0).max(1) }),
   /** The speech model behind dictation changed (engine start, a switch); `problem` says why there is none. */
   z.object({
     type: z.literal('speech'),

@@ -108,7 +108,8 @@ export class Engine {
         ...(shared ? { place: shared.place } : {}),
         emit: (e) => {
           // Dictation is what idle release watches: it gives the GPU back when nobody dictates for a while.
-          if (e.type === 'dictation') parts.manager.noteDictation(e.state);
+          // (`transcribing` changes nothing there: the dictation is still running.)
+          if (e.type === 'dictation' && e.state !== 'transcribing') parts.manager.noteDictation(e.state);
           if (e.type === 'transcript') parts.manager.noteDictation('transcript');
           emit(e);
         },

@@ -26,6 +26,8 @@ export interface SupervisorView {
 }
 
 export interface SettingsView {
+  /** The settings in force (main's copy of what the engine accepted): the tray click reads app.trayClick. */
+  readonly current: Settings;
   readonly warning: SettingsWarning | null;
   onWarning(listener: (w: SettingsWarning | null) => void): () => void;
   dismissWarning(): void;
@@ -40,13 +42,16 @@ export interface ControllerDeps {
   render(state: AppState): void;
   notify(text: NotificationText): void;
   showPopover(): void;
+  /** A tray click when app.trayClick is 'window': the popover opens, or closes if it is open. */
+  togglePopover(): void;
   showSettings(): void;
   quit(): void;
   /** Where failures of background calls go (they are also shown, where a user acted). */
   log?(message: string): void;
 }
 
-export type ControllerAction = AppCommand | TrayAction;
+/** `tray-click`: a left click on the icon (Windows, macOS; Linux indicators deliver none). */
+export type ControllerAction = AppCommand | TrayAction | 'tray-click';
 
 export class AppController {
   private current: AppState;
@@ -91,6 +96,13 @@ export class AppController {
   /** A tray click or a handed-off command. Resolves when the engine call (if any) has finished. */
   async run(action: ControllerAction): Promise<void> {
     switch (action) {
+      case 'tray-click':
+        // Dictating is what the app is for: one click starts and stops it, unless the user chose the window.
+        if (this.deps.settings.current.app.trayClick === 'window') {
+          this.deps.togglePopover();
+          return;
+        }
+        return this.run('toggle-dictation');
       case 'open':
         this.deps.showPopover();
         return;
@@ -136,13 +148,18 @@ export class AppController {
   }
 
   private async toggleDictation(client: EngineClient): Promise<void> {
-    if (this.current.dictating) {
-      await client.call('dictation.stop');
-      this.update({ dictating: false });
-    } else {
-      // The engine's own recorder: the tray works with every window closed.
-      await client.call('dictation.start', { source: 'mic' });
-      this.update({ dictating: true });
+    switch (this.current.dictation) {
+      case 'listening':
+        await client.call('dictation.stop');
+        this.update({ dictation: 'idle' });
+        return;
+      case 'transcribing':
+        return; // already stopping: the last words are being recognized
+      case 'idle':
+        // The engine's own recorder: the tray works with every window closed.
+        await client.call('dictation.start', { source: 'mic' });
+        this.update({ dictation: 'listening' });
+        return;
     }
   }
 
@@ -157,7 +174,7 @@ export class AppController {
 
   private onSupervisor(s: SupervisorSnapshot): void {
     const before = this.current.engine.state;
-    this.update({ engine: engineView(s), ...(s.state === 'live' ? {} : { dictating: false }) });
+    this.update({ engine: engineView(s), ...(s.state === 'live' ? {} : { dictation: 'idle' as const }) });
     if (s.state === 'failed' && before !== 'failed')
       this.deps.notify({ title: 'The Swictation engine stopped', body: s.message ?? 'it kept crashing' });
   }
@@ -202,7 +219,7 @@ export class AppController {
         return;
       }
       case 'dictation':
-        this.update({ dictating: e.state === 'listening' });
+        this.update({ dictation: e.state === 'stopped' ? 'idle' : e.state });
         return;
       default:
         return;
@@ -221,7 +238,7 @@ function engineView(s: SupervisorSnapshot): AppState['engine'] {
 
 function describeAction(action: ControllerAction): string {
   if (action === 'restore-gpu') return 'Restore to GPU';
-  if (action === 'toggle' || action === 'toggle-dictation') return 'dictation';
+  if (action === 'toggle' || action === 'toggle-dictation' || action === 'tray-click') return 'dictation';
   return action;
 }
 

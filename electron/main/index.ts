@@ -26,13 +26,16 @@ import { handoffData, parseCommandLine, type AppCommand } from './commandLine';
 import { handleEnginePortRequest } from './enginePortRequest';
 import { EngineSupervisor, type EngineProcess } from './engineSupervisor';
 import { followHotkeySetting, HotkeyBinding, isWayland } from './hotkey';
+import { followLaunchAtLogin } from './launchAtLogin';
 import { appPaths, appRootFrom } from './paths';
 import { PortBroker, type AttachPortMessage } from './portBroker';
 import { secondInstanceRequest } from './secondInstance';
 import { SettingsStore } from './settingsStore';
+import { StopKey } from './stopKey';
 import { handleUnverifiedConsent } from './unverifiedConsent';
-import { buildTrayMenu, toMenuTemplate } from './trayMenu';
-import { NOT_LIVE_COLOR, circleBitmap, trayLook } from './trayIcon';
+import { buildTrayMenu, menuAttachment, toMenuTemplate } from './trayMenu';
+import { NOT_LIVE_COLOR, circleBitmap, trayLook, type TrayMark } from './trayIcon';
+import { overlayWanted } from './windowPolicy';
 import { AppWindows, hardenSession, serveRenderer } from './windows';
 
 /**
@@ -113,7 +116,8 @@ async function main(): Promise<void> {
   const paths = appPaths(appRootFrom(import.meta.url), existsSync);
   // Our windows use the default session: it serves app:// and carries the rules.
   serveRenderer(session.defaultSession, path.dirname(paths.rendererIndex));
-  hardenSession(session.defaultSession);
+  // The overlay only draws: it gets no microphone (windows is assigned below, before any page loads).
+  hardenSession(session.defaultSession, (contents) => windows.isOverlay(contents));
 
   const store = new SettingsStore(userDataPaths(home).settings);
   await store.load();
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
         return (
           win && {
             id: win.id,
+            ...(windows.isOverlay(sender) ? { role: 'overlay' as const } : {}),
             isDestroyed: () => win.isDestroyed(),
             sendPort: (port: MessagePortMain) =>
               win.webContents.postMessage(ENGINE_PORT_MESSAGE, null, [port]),
@@ -184,22 +189,29 @@ async function main(): Promise<void> {
 
   // A tray app: no dock icon on macOS.
   app.dock?.hide();
-  let lastColor = NOT_LIVE_COLOR;
-  const tray = new Tray(iconFor(lastColor));
+  let lastIcon = `${NOT_LIVE_COLOR}/none`;
+  const tray = new Tray(iconFor(NOT_LIVE_COLOR, 'none'));
   let lastMenu = '';
+  let menu: Electron.Menu | null = null;
+  const attachment = menuAttachment(process.platform);
+  const stopKey = new StopKey(globalShortcut, () => void controller.run('toggle'));
   const render = (state: AppState) => {
     const look = trayLook(state);
-    if (look.color !== lastColor) {
-      lastColor = look.color;
-      tray.setImage(iconFor(look.color));
+    const icon = `${look.color}/${look.mark}`;
+    if (icon !== lastIcon) {
+      lastIcon = icon;
+      tray.setImage(iconFor(look.color, look.mark));
     }
+    windows.setOverlayVisible(overlayWanted(state.dictation));
+    stopKey.follow(state.dictation);
     tray.setToolTip(look.tooltip);
     const items = buildTrayMenu(state);
     const key = JSON.stringify(items);
     // Rebuilding the menu on every sample makes open indicator menus flicker: only when it changes.
     if (key !== lastMenu) {
       lastMenu = key;
-      tray.setContextMenu(Menu.buildFromTemplate(toMenuTemplate(items, (a) => void controller.run(a))));
+      menu = Menu.buildFromTemplate(toMenuTemplate(items, (a) => void controller.run(a)));
+      if (attachment === 'context-menu') tray.setContextMenu(menu);
     }
   };
 
@@ -212,12 +224,21 @@ async function main(): Promise<void> {
       if (Notification.isSupported()) new Notification({ title, body, silent: true }).show();
     },
     showPopover: () => windows.showPopover(trayBounds(tray)),
+    togglePopover: () => windows.togglePopover(trayBounds(tray)),
     showSettings: () => windows.showSettings(),
     quit: () => app.quit(),
     log: (message) => console.warn(`swictation: ${message}`),
   });
-  // Windows and macOS deliver clicks; Linux indicators do not (the menu has Open for them).
-  tray.on('click', () => windows.togglePopover(trayBounds(tray)));
+  // Windows and macOS deliver clicks (dictate, or the window per app.trayClick); Linux indicators do not,
+  // so their menu starts with Dictate and Open.
+  tray.on('click', () => void controller.run('tray-click'));
+  if (attachment === 'right-click-pop-up')
+    tray.on('right-click', () => {
+      if (menu) tray.popUpContextMenu(menu);
+    });
+  // Made once the engine is up (its page connects at once), after any window a launch command opens.
+  supervisor.onLive(() => windows.prepareOverlay());
+  followLaunchAtLogin(store, app, { platform: process.platform, packaged: app.isPackaged });
 
   const hotkey = new HotkeyBinding(
     globalShortcut,
@@ -238,6 +259,7 @@ async function main(): Promise<void> {
     quitting = true;
     event.preventDefault();
     hotkey.clear();
+    stopKey.follow('idle');
     // Let the engine close its log and history before the app goes.
     void supervisor.stop().finally(() => app.quit());
   });
@@ -246,9 +268,9 @@ async function main(): Promise<void> {
   if (launch.command) void controller.run(launch.command);
 }
 
-function iconFor(color: string): Electron.NativeImage {
+function iconFor(color: string, mark: TrayMark): Electron.NativeImage {
   const size = 32;
-  return nativeImage.createFromBitmap(circleBitmap(color, size), {
+  return nativeImage.createFromBitmap(circleBitmap(color, size, mark), {
     width: size,
     height: size,
     scaleFactor: 2,

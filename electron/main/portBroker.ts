@@ -1,3 +1,5 @@
+import { OVERLAY_PORT_PREFIX } from '../../shared/capabilities';
+
 /**
  * Gives each window its own MessagePort to the engine, so telemetry goes engine → renderer without
  * crossing main's event loop. Per request: a new channel; one end is transferred to the engine
@@ -12,6 +14,8 @@ export interface ClosablePort {
 
 export interface BrokerWindow<P extends ClosablePort> {
   readonly id: number;
+  /** The recording overlay's port is served with the overlay's narrower capabilities (shared/capabilities.ts). */
+  readonly role?: 'overlay';
   isDestroyed(): boolean;
   /** Deliver the renderer's end (webContents.postMessage with transfer). */
   sendPort(port: P): void;
@@ -63,8 +67,12 @@ export class PortBroker<P extends ClosablePort> {
 
   /** A window closed: nothing more is sent to it, and the engine closes its port. */
   forget(windowId: number): void {
+    const window = this.windows.get(windowId);
     this.windows.delete(windowId);
-    this.deps.detachFromEngine({ kind: 'detach-port', client: clientName(windowId) });
+    this.deps.detachFromEngine({
+      kind: 'detach-port',
+      client: clientName(window ?? { id: windowId }),
+    });
   }
 
   /** Ports handed out so far (diagnostics and tests). */
@@ -78,7 +86,7 @@ export class PortBroker<P extends ClosablePort> {
       return 'window-gone';
     }
     const { port1, port2 } = this.deps.createChannel();
-    if (!this.deps.sendToEngine({ kind: 'attach-port', client: clientName(window.id) }, port1)) {
+    if (!this.deps.sendToEngine({ kind: 'attach-port', client: clientName(window) }, port1)) {
       // No engine now: drop this channel; the window is remembered and served by engineLive().
       port1.close();
       port2.close();
@@ -90,7 +98,7 @@ export class PortBroker<P extends ClosablePort> {
   }
 }
 
-/** The engine's name for a window's port: one live port per name. */
-function clientName(windowId: number): string {
-  return `window:${windowId}`;
+/** The engine's name for a window's port: one live port per name; the overlay's prefix picks its capabilities. */
+function clientName(window: { id: number; role?: 'overlay' }): string {
+  return window.role === 'overlay' ? `${OVERLAY_PORT_PREFIX}${window.id}` : `window:${window.id}`;
 }

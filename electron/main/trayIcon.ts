@@ -1,10 +1,12 @@
 import type { Level } from '../../shared/pressurePolicy';
-import type { AppState } from './appState';
+import type { AppState, DictationPhase } from './appState';
 
 /**
- * The tray icon's colour and tooltip from the state: pure, so every level is tested without a
+ * The tray icon's colour, mark and tooltip from the state: pure, so every level is tested without a
  * tray. Colours follow the levels' meaning (green → amber → orange → red); grey means the numbers
- * are not live (starting, restarting), dark red that the engine gave up.
+ * are not live (starting, restarting), dark red that the engine gave up. The mark says what dictation
+ * does, on top of the memory colour: a white dot while listening (the usual "recording" sign), a white
+ * ring while the last words are transcribed.
  */
 export const LEVEL_COLORS: Record<Level, string> = {
   NORMAL: '#2e7d32',
@@ -15,12 +17,25 @@ export const LEVEL_COLORS: Record<Level, string> = {
 export const NOT_LIVE_COLOR = '#757575';
 export const FAILED_COLOR = '#6a1b1b';
 
+export type TrayMark = 'none' | 'listening' | 'transcribing';
+
 export interface TrayLook {
   color: string;
+  mark: TrayMark;
   tooltip: string;
 }
 
 export function trayLook(state: AppState): TrayLook {
+  const { mark, words } = dictationLook(state.dictation);
+  return { ...memoryLook(state, words), mark };
+}
+
+function dictationLook(phase: DictationPhase): { mark: TrayMark; words: string } {
+  if (phase === 'idle') return { mark: 'none', words: '' };
+  return { mark: phase, words: ` · ${phase}` };
+}
+
+function memoryLook(state: AppState, dictating: string): Omit<TrayLook, 'mark'> {
   const { engine, status } = state;
   if (engine.state === 'failed')
     return {
@@ -30,7 +45,6 @@ export function trayLook(state: AppState): TrayLook {
   if (engine.state !== 'live')
     return { color: NOT_LIVE_COLOR, tooltip: `Swictation — ${engineStateWords(engine.state)}` };
   if (!status) return { color: NOT_LIVE_COLOR, tooltip: 'Swictation — waiting for the first GPU reading' };
-  const dictating = state.dictating ? ' · dictating' : '';
   if (!status.gpu) {
     return {
       color: LEVEL_COLORS.NORMAL,
@@ -69,10 +83,11 @@ export function engineStateWords(state: AppState['engine']['state']): string {
 }
 
 /**
- * A filled circle as raw BGRA pixels (what nativeImage.createFromBitmap takes): the icon is drawn
- * from the colour, so there is no image per level to ship and keep in sync.
+ * A filled circle as raw BGRA pixels (what nativeImage.createFromBitmap takes), with the dictation mark
+ * in white: the icon is drawn from the look, so there is no image per level and state to ship and keep in
+ * sync.
  */
-export function circleBitmap(color: string, size: number): Buffer {
+export function circleBitmap(color: string, size: number, mark: TrayMark = 'none'): Buffer {
   const [r, g, b] = parseHex(color);
   const pixels = Buffer.alloc(size * size * 4);
   const c = (size - 1) / 2;
@@ -82,14 +97,29 @@ export function circleBitmap(color: string, size: number): Buffer {
       // Coverage from the distance to the edge: a one-pixel soft edge instead of jaggies.
       const d = Math.hypot(x - c, y - c);
       const alpha = Math.max(0, Math.min(1, radius - d + 0.5));
+      const white = markCoverage(mark, d, radius);
+      const mix = (channel: number) => Math.round((channel * (1 - white) + 255 * white) * alpha);
       const i = (y * size + x) * 4;
-      pixels[i] = Math.round(b * alpha); // premultiplied, as Skia bitmaps are
-      pixels[i + 1] = Math.round(g * alpha);
-      pixels[i + 2] = Math.round(r * alpha);
+      pixels[i] = mix(b); // premultiplied, as Skia bitmaps are
+      pixels[i + 1] = mix(g);
+      pixels[i + 2] = mix(r);
       pixels[i + 3] = Math.round(255 * alpha);
     }
   }
   return pixels;
+}
+
+/** How white a pixel at distance `d` from the centre is: a dot (listening) or a ring (transcribing). */
+function markCoverage(mark: TrayMark, d: number, radius: number): number {
+  const edge = (r: number) => Math.max(0, Math.min(1, r - d + 0.5)); // inside r, soft by one pixel
+  switch (mark) {
+    case 'none':
+      return 0;
+    case 'listening':
+      return edge(radius * 0.45);
+    case 'transcribing':
+      return edge(radius * 0.55) - edge(radius * 0.3);
+  }
 }
 
 function parseHex(color: string): [number, number, number] {

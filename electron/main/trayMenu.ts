@@ -5,8 +5,9 @@ import { engineStateWords, usageText } from './trayIcon';
 /**
  * The tray menu as data, built from the state by a pure function. A menu is always set: Linux app
  * indicators (AppIndicator / StatusNotifierItem) ignore clicks on the icon, so every action must
- * be reachable from here. Disabled items carry their reason in the label, because indicator menus
- * show neither tooltips nor sublabels.
+ * be reachable from here, and the two a click does elsewhere come first: Dictate (or Stop), then Open.
+ * Disabled items carry their reason in the label, because indicator menus show neither tooltips nor
+ * sublabels.
  */
 export type TrayAction =
   | 'toggle-dictation'
@@ -23,8 +24,12 @@ export type TrayMenuItem =
   | { kind: 'action'; action: TrayAction; label: string; enabled: boolean };
 
 export function buildTrayMenu(state: AppState): TrayMenuItem[] {
-  const live = state.engine.state === 'live';
-  const items: TrayMenuItem[] = [{ kind: 'info', label: statusLine(state) }];
+  const items: TrayMenuItem[] = [
+    dictateItem(state),
+    { kind: 'action', action: 'open', label: 'Open Swictation', enabled: true },
+    { kind: 'separator' },
+    { kind: 'info', label: statusLine(state) },
+  ];
   if (state.settingsWarning) {
     items.push({
       kind: 'action',
@@ -35,22 +40,28 @@ export function buildTrayMenu(state: AppState): TrayMenuItem[] {
   }
   if (state.engine.settingsError) items.push({ kind: 'info', label: state.engine.settingsError });
   if (state.hotkeyProblem) items.push({ kind: 'info', label: `Shortcut: ${state.hotkeyProblem}` });
-  items.push({ kind: 'separator' });
-  items.push({
-    kind: 'action',
-    action: 'toggle-dictation',
-    label: state.dictating ? 'Stop dictating' : 'Dictate',
-    enabled: live,
-  });
   items.push(restoreItem(state));
   if (state.engine.state === 'failed' || state.engine.state === 'stopped')
     items.push({ kind: 'action', action: 'restart-engine', label: 'Restart engine', enabled: true });
   items.push({ kind: 'separator' });
-  items.push({ kind: 'action', action: 'open', label: 'Open Swictation', enabled: true });
   items.push({ kind: 'action', action: 'settings', label: 'Settings…', enabled: true });
   items.push({ kind: 'separator' });
   items.push({ kind: 'action', action: 'quit', label: 'Quit', enabled: true });
   return items;
+}
+
+function dictateItem(state: AppState): TrayMenuItem {
+  const base = { kind: 'action', action: 'toggle-dictation' } as const;
+  if (state.engine.state !== 'live')
+    return { ...base, label: 'Dictate (engine not running)', enabled: false };
+  switch (state.dictation) {
+    case 'idle':
+      return { ...base, label: 'Dictate', enabled: true };
+    case 'listening':
+      return { ...base, label: 'Stop dictating', enabled: true };
+    case 'transcribing':
+      return { ...base, label: 'Transcribing the last words…', enabled: false };
+  }
 }
 
 function restoreItem(state: AppState): TrayMenuItem {
@@ -71,6 +82,15 @@ function statusLine(state: AppState): string {
   const onCpu = status.models.filter((m) => m.device === 'cpu' && m.role !== 'vad').length;
   const offloaded = onCpu ? ` · ${onCpu} model${onCpu > 1 ? 's' : ''} on CPU` : '';
   return `${status.level} · GPU ${usageText(status.usage)} (${Math.round(status.usedMiB)} / ${Math.round(status.totalMiB)} MiB)${offloaded}`;
+}
+
+/**
+ * How the menu is attached, so a left click stays free to dictate. setContextMenu is what Linux indicators
+ * show (their only way to the app) and what Windows opens on a right click; on macOS it would take the
+ * left click too, so there the menu is popped up from the right click instead.
+ */
+export function menuAttachment(platform: NodeJS.Platform): 'context-menu' | 'right-click-pop-up' {
+  return platform === 'darwin' ? 'right-click-pop-up' : 'context-menu';
 }
 
 /** The Electron template for Menu.buildFromTemplate, with clicks routed to one handler. */

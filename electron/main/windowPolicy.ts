@@ -159,3 +159,24 @@ export function popoverBounds(
   const y = clampY(below ? tray.y + tray.height + margin : tray.y - height - margin);
   return { x, y, width, height };
 }
+
+/** The recording overlay: a pill wide enough for the state, the meter, the time and the stop hint. */
+export const OVERLAY_SIZE = { width: 420, height: 64 };
+
+/**
+ * The overlay sits at the bottom centre of the work area, above the taskbar, where a glance finds it and
+ * it covers the least of what is being typed into (usually the top and middle of a window).
+ */
+export function overlayBounds(workArea: Rect, size = OVERLAY_SIZE, margin = 48): Rect {
+  return {
+    x: Math.round(workArea.x + (workArea.width - size.width) / 2),
+    y: workArea.y + workArea.height - size.height - margin,
+    width: size.width,
+    height: size.height,
+  };
+}
+
+/** Shown while the engine listens or transcribes the last words; hidden once dictation has stopped. */
+export function overlayWanted(dictation: 'idle' | 'listening' | 'transcribing'): boolean {
+  return dictation !== 'idle';
+}

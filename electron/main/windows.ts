@@ -3,28 +3,32 @@ import { handleAppRequest } from './appProtocol';
 import {
   APP_SCHEME,
   CONTENT_SECURITY_POLICY,
+  OVERLAY_SIZE,
   POPOVER_SIZE,
   isAllowedRequest,
   isOwnPage,
   isPermissionAllowed,
+  overlayBounds,
   pageUrl,
   popoverBounds,
   secureWebPreferences,
 } from './windowPolicy';
 
 /**
- * The tray popover and the settings window: thin wiring of windowPolicy's decisions onto real
- * BrowserWindows. Both show the one renderer page, app://swictation/index.html; `?view=` picks what it draws.
+ * The tray popover, the settings window and the recording overlay: thin wiring of windowPolicy's decisions
+ * onto real BrowserWindows. All show the one renderer page, app://swictation/index.html; `?view=` picks
+ * what it draws.
  */
 export interface WindowPaths {
   preload: string;
 }
 
-export type View = 'popover' | 'settings';
+export type View = 'popover' | 'settings' | 'overlay';
 
 export class AppWindows {
   private popover: BrowserWindow | null = null;
   private settings: BrowserWindow | null = null;
+  private overlay: BrowserWindow | null = null;
   private readonly closedListeners = new Set<(id: number, view: View) => void>();
 
   constructor(private readonly paths: WindowPaths) {}
@@ -62,11 +66,55 @@ export class AppWindows {
     win.focus();
   }
 
+  /**
+   * The overlay's window, made hidden ahead of its first use: the engine does not repeat a `dictation`
+   * event, so the page must be connected before dictation starts to know it is listening and since when.
+   */
+  prepareOverlay(): void {
+    this.overlay ??= this.create('overlay', {
+      ...OVERLAY_SIZE,
+      frame: false,
+      transparent: true,
+      resizable: false,
+      movable: false,
+      minimizable: false,
+      maximizable: false,
+      fullscreenable: false,
+      skipTaskbar: true,
+      hasShadow: false,
+      alwaysOnTop: true,
+      // Never the key window: what the user dictates goes to the window they were typing in.
+      focusable: false,
+      title: 'Swictation — dictating',
+    });
+  }
+
+  /** Show (without taking focus) or hide the overlay. */
+  setOverlayVisible(visible: boolean): void {
+    if (!visible) {
+      this.overlay?.hide();
+      return;
+    }
+    this.prepareOverlay();
+    const win = this.overlay;
+    if (!win || win.isVisible()) return;
+    win.setBounds(overlayBounds(screen.getPrimaryDisplay().workArea));
+    // Above full-screen editors too; 'screen-saver' is the level that stays over them on macOS.
+    win.setAlwaysOnTop(true, 'screen-saver');
+    win.setVisibleOnAllWorkspaces(true);
+    win.showInactive();
+  }
+
+  /** The overlay draws state only: it has no use for the microphone (hardenSession asks this). */
+  isOverlay(contents: WebContents): boolean {
+    return this.overlay !== null && !this.overlay.isDestroyed() && this.overlay.webContents === contents;
+  }
+
   /** The window that owns these webContents, if it is one of ours. */
   fromWebContents(contents: WebContents): BrowserWindow | null {
     const id = BrowserWindow.fromWebContents(contents)?.id;
     if (id === undefined) return null;
-    return [this.popover, this.settings].find((w) => w?.id === id) ?? null;
+    return [this.popover, this.settings, this.overlay].find((w) => w?.id === id) ?? null;
   }
 
   onClosed(listener: (id: number, view: View) => void): () => void {
@@ -90,6 +138,7 @@ export class AppWindows {
     }
     win.on('closed', () => {
       if (view === 'popover') this.popover = null;
+      else if (view === 'overlay') this.overlay = null;
       else this.settings = null;
       for (const l of this.closedListeners) l(id, view);
     });
@@ -117,15 +166,23 @@ export function serveRenderer(session: Session, rendererDir: string): void {
 }
 
 /**
- * Session-wide rules: only the microphone may be granted, only to our origin; only our app:// origin
- * (and data:/blob:) may load; a CSP header is added where responses have headers.
+ * Session-wide rules: only the microphone may be granted, only to our origin, and not to the contents
+ * `withoutMicrophone` names (the overlay); only our app:// origin (and data:/blob:) may load; a CSP header is
+ * added where responses have headers.
  */
-export function hardenSession(session: Session): void {
+export function hardenSession(
+  session: Session,
+  withoutMicrophone: (contents: WebContents) => boolean = () => false,
+): void {
   session.setPermissionRequestHandler((contents, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
-    callback(isPermissionAllowed(permission, details.requestingUrl || contents.getURL(), mediaTypes));
+    callback(
+      !withoutMicrophone(contents) &&
+        isPermissionAllowed(permission, details.requestingUrl || contents.getURL(), mediaTypes),
+    );
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => {
+  session.setPermissionCheckHandler((contents, permission, requestingOrigin, details) => {
+    if (contents && withoutMicrophone(contents)) return false;
     const mediaType = details.mediaType;
     return isPermissionAllowed(permission, requestingOrigin, mediaType ? [mediaType] : undefined);
   });

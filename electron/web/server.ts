@@ -15,6 +15,7 @@ import type { EngineClient } from '../../shared/engineClient';
 import { validateSettings, type SettingsInput } from '../../shared/settings';
 import { EngineBridge, type EngineExit, type Peer, type TimedEvent } from './bridge';
 import { cspFromHtml } from './staticFiles';
+import type { ViewName } from '../../renderer/route';
 
 /** Where `vite build --config build/vite.renderer.config.ts` puts the renderer. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
@@ -25,7 +26,8 @@ const HOST = '127.0.0.1';
 const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 export type ProbeName = 'auto' | 'nvml' | 'sysfs' | 'none';
-export type ViewName = 'popover' | 'settings' | 'history';
+/** The renderer's own list of views: a view added there can be opened here. */
+export type { ViewName };
 
 export interface HarnessOptions {
   /** A scenario file for the simulated GPU; without one the engine uses the real probe (`probe`). */

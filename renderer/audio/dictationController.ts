@@ -20,16 +20,18 @@ export class DictationController {
   private batcher: FrameBatcher | null = null;
   private backlog: Float32Array<ArrayBuffer>[] | null = null;
   private pushFailed = false;
+  /** A release in progress: a second caller (Stop after the engine's `transcribing`) waits for its flush. */
+  private releasing: Promise<void> | null = null;
 
   constructor(
     private readonly store: AppStore,
     private readonly api: EngineApi,
   ) {
-    // Dictation can also end elsewhere (tray menu, hotkey, engine): stop feeding the microphone then.
+    // Dictation can also end elsewhere (tray menu, hotkey, the overlay's Esc, engine): stop feeding the
+    // microphone then. The engine says `transcribing` first (phase stopping), then stopped (idle).
     store.subscribe((s, prev) => {
-      if (this.capture && prev.dictation.phase === 'listening' && s.dictation.phase === 'idle') {
-        void this.releaseMic();
-      }
+      const ended = s.dictation.phase === 'idle' || s.dictation.phase === 'stopping';
+      if (this.capture && prev.dictation.phase === 'listening' && ended) void this.releaseMic();
     });
   }
 
@@ -103,7 +105,12 @@ export class DictationController {
     }
   }
 
-  private async releaseMic(): Promise<void> {
+  private releaseMic(): Promise<void> {
+    this.releasing ??= this.release().finally(() => (this.releasing = null));
+    return this.releasing;
+  }
+
+  private async release(): Promise<void> {
     const capture = this.capture;
     const batcher = this.batcher;
     this.capture = null;

@@ -12,13 +12,22 @@ export const HISTORY_LIMIT = 50;
  * history) whenever a link goes live, since the engine behind it may be a new process. After that the
  * engine pushes its status and settings (`status` and `settings` events): nothing here asks again or polls.
  */
+/**
+ * `all`: a full window. `overlay`: the recording overlay, whose port may read status, settings and info
+ * only (shared/capabilities.ts); asking it for models or history would only earn refusals.
+ */
+export type SessionReads = 'all' | 'overlay';
+
 export class EngineSession {
   private client: EngineClient | null = null;
   private unsubscribe: (() => void) | null = null;
   /** Status and settings events received: a resync's answer must not replace a newer pushed one. */
   private readonly pushed = { status: 0, settings: 0 };
 
-  constructor(private readonly store: AppStore) {}
+  constructor(
+    private readonly store: AppStore,
+    private readonly reads: SessionReads = 'all',
+  ) {}
 
   /** The connection's onLive: swap to the new client and load everything. Never rejects. */
   async sync(client: EngineClient): Promise<void> {
@@ -27,6 +36,7 @@ export class EngineSession {
     this.unsubscribe = client.onEvent((e) => this.onEvent(e));
     const s = this.store.getState();
     const call = <T>(p: Promise<T>) => withTimeout(p, CALL_MS, 'the engine did not answer in time');
+    const all = this.reads === 'all';
     await Promise.all([
       this.fetchStatus().catch((e: unknown) => s.logNote('error', `Status: ${errorMessage(e)}`, Date.now())),
       this.fetchSettings().catch((e: unknown) =>
@@ -36,11 +46,12 @@ export class EngineSession {
         (info) => s.setEngineInfo(info),
         (e: unknown) => s.logNote('warn', `Engine info: ${errorMessage(e)}`, Date.now()),
       ),
-      this.fetchModels(),
-      call(client.call('history.list', { limit: HISTORY_LIMIT })).then(
-        (h) => s.setHistory(h.entries),
-        (e: unknown) => s.setHistoryProblem(errorMessage(e)),
-      ),
+      all && this.fetchModels(),
+      all &&
+        call(client.call('history.list', { limit: HISTORY_LIMIT })).then(
+          (h) => s.setHistory(h.entries),
+          (e: unknown) => s.setHistoryProblem(errorMessage(e)),
+        ),
     ]);
   }
 
@@ -59,7 +70,7 @@ export class EngineSession {
   private onEvent(e: EngineEvent): void {
     if (e.type === 'status' || e.type === 'settings') this.pushed[e.type]++;
     this.store.getState().receive(e, Date.now());
-    if (e.type === 'speech' || endsDownload(e)) void this.fetchModels();
+    if (this.reads === 'all' && (e.type === 'speech' || endsDownload(e))) void this.fetchModels();
   }
 
   /** The model list changes with downloads and switches; never rejects (the picker says it is missing). */

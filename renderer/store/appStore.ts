@@ -69,8 +69,11 @@ export function createAppStore(): AppStore {
           s.addLiveTranscript(e, atMs);
           return;
         case 'dictation':
-          s.applyDictationEvent(e);
+          s.applyDictationEvent(e, atMs);
           break;
+        case 'input':
+          s.applyEngineLevel(e.level);
+          return;
         case 'failure':
           if (e.during === SPEECH_LOAD_STEP) s.setSpeechProblem(e.message);
           break;

@@ -96,6 +96,7 @@ export function describeForLog(e: EngineEvent): Described | null {
     case 'sample':
     case 'status':
     case 'settings':
+    case 'input':
     case 'report':
     case 'transcript':
       return null;

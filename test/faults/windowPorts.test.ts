@@ -125,6 +125,46 @@ describe('a window’s port', () => {
     await expect(pull()).rejects.toMatchObject({ code: 'forbidden' });
   });
 
+  it('the recording overlay’s port (overlay:<id>) reads status, settings and info and can stop dictation, nothing else', async () => {
+    const home = await scratch.home();
+    const engine = scratch.engine(['--probe', 'none', '--speech', 'off'], home);
+    await engine.waitFor((e) => e.type === 'report');
+    const overlay = attachWindow(engine, 'overlay:3');
+    expect((await overlay.call('ping')).protocol).toBe(1);
+    expect((await overlay.call('status')).level).toBe('NORMAL');
+    expect((await overlay.call('settings.get')).speech.hotkey).toBeTruthy();
+    expect((await overlay.call('info')).runtime.rssMiB).toBeGreaterThan(0);
+    // Allowed: this engine has speech off, so it is answered on its merits (not refused as forbidden).
+    const stop = await overlay.call('dictation.stop').then(
+      () => 'served',
+      (error: unknown) => {
+        const e = error as { code?: string; message?: string };
+        return `${e.code}: ${e.message}`;
+      },
+    );
+    expect(stop).toMatch(/^(served|[a-z-]+: speech is not enabled in this engine)$/);
+    expect(stop).not.toMatch(/^forbidden/);
+    const refused = [
+      () => overlay.call('history.list', { limit: 5 }),
+      () => overlay.call('history.clear'),
+      () => overlay.call('dictation.start', { source: 'mic' }),
+      () => overlay.call('audio.push', { samples: new Float32Array(128) }),
+      () => overlay.call('settings.set', { settings: { memory: { intervalMs: 1500 } } }),
+      () => overlay.call('models.list'),
+      () => overlay.call('restore'),
+    ];
+    for (const call of refused) {
+      await expect(call()).rejects.toMatchObject({
+        code: 'forbidden',
+        message: expect.stringMatching(/not available to the recording overlay/) as unknown,
+      });
+    }
+    // What an ordinary window's port may do is still served to it.
+    const window = attachWindow(engine, 'window:4');
+    const saved = await window.call('settings.set', { settings: { memory: { intervalMs: 1500 } } });
+    expect(saved.memory.intervalMs).toBe(1500);
+  });
+
   it('10,000 port requests from one window leave one live port; a closed window’s port is closed', async () => {
     const home = await scratch.home();
     const engine = scratch.engine(['--probe', 'none', '--speech', 'off'], home);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { EngineEvent } from '../../../shared/engineEvents';
 import type { Settings } from '../../../shared/settings';
 import type { AudioSource } from '../audio/audioTypes';
+import { LevelMeter, metered } from '../audio/levelMeter';
 import { createPushSource, type PushSource } from '../audio/pushSource';
 import { recorderSource } from '../audio/recorder';
 import { SileroVad } from '../audio/sileroVad';
@@ -34,6 +35,9 @@ interface Session {
   label: string;
   push: PushSource | null;
   journal: DictationJournal | null;
+  meter: LevelMeter;
+  /** stop() was called: the input has ended, the last utterances are being transcribed. */
+  stopping: boolean;
   stop: () => void;
   done: Promise<number>;
 }
@@ -65,14 +69,21 @@ export class DictationService {
     const controller = new AbortController();
     const label = kind === 'file' ? path.basename(file ?? '') : kind;
     const journal = this.openJournal(label);
-    // Pushed frames are journaled as they arrive (push()); other sources as they are read.
+    const meter = new LevelMeter((level) => this.deps.emit({ type: 'input', level }));
+    // Pushed frames are journaled and metered as they arrive (push()); other sources as they are read.
     const input = kind === 'mic' ? recorderSource() : wavFileSource(file ?? '', { realtime: true });
-    const source = stoppable(
-      push?.source ?? (journal ? journaled(input, journal) : input),
-      controller.signal,
-    );
-    const done = this.run(source, label, journal);
-    this.session = { label, push, journal, stop: () => (push ? push.end() : controller.abort()), done };
+    const read = metered(journal ? journaled(input, journal) : input, meter);
+    const source = stoppable(push?.source ?? read, controller.signal);
+    const done = this.run(source, label, journal, meter);
+    this.session = {
+      label,
+      push,
+      journal,
+      meter,
+      stopping: false,
+      stop: () => (push ? push.end() : controller.abort()),
+      done,
+    };
     this.deps.emit({ type: 'dictation', state: 'listening', source: label, queued: 0 });
     return { source: label };
   }
@@ -84,6 +95,7 @@ export class DictationService {
     push.push(samples);
     // On disk before the segmenter reads it: an engine killed now still has this audio at its next start.
     this.session?.journal?.appendAudio(samples);
+    this.session?.meter.add(samples);
     return push.bufferedMs;
   }
 
@@ -111,6 +123,11 @@ export class DictationService {
   async stop(): Promise<number> {
     const session = this.session;
     if (!session) return 0;
+    if (!session.stopping) {
+      session.stopping = true;
+      // Said before the wait: every window shows "transcribing" while the last words are recognized.
+      this.deps.emit({ type: 'dictation', state: 'transcribing', source: session.label, queued: 0 });
+    }
     session.stop();
     return session.done;
   }
@@ -169,7 +186,12 @@ export class DictationService {
     );
   }
 
-  private async run(source: AudioSource, label: string, journal: DictationJournal | null): Promise<number> {
+  private async run(
+    source: AudioSource,
+    label: string,
+    journal: DictationJournal | null,
+    meter: LevelMeter,
+  ): Promise<number> {
     const settings = this.deps.settings();
     const output = createTextOutput(settings.speech.outputMode, {
       restoreClipboard: settings.speech.restoreClipboard,
@@ -203,6 +225,7 @@ export class DictationService {
       });
     } finally {
       this.session = null;
+      meter.reset();
       this.deps.emit({ type: 'dictation', state: 'stopped', source: label, queued: 0 });
     }
     return count;

@@ -1,3 +1,4 @@
+import { windowKindOf } from '../../../shared/capabilities';
 import type { EngineEvent } from '../../../shared/engineEvents';
 import type { Engine } from '../engine';
 import { sendEvent, serveEngine } from './engineServer';
@@ -9,7 +10,7 @@ interface Live {
 }
 
 /**
- * The windows' ports: each served with a window's capabilities, at most one live port per window (a newer
+ * The windows' ports: each served with a window's (or the overlay's) capabilities, at most one live port per window (a newer
  * one closes the one before: a page that asks again and again cannot pile up ports the engine keeps
  * sending every event to), and closed when main says the window is gone.
  */
@@ -20,7 +21,8 @@ export class WindowPorts {
 
   attach(attached: AttachedPort): void {
     this.detach(attached.client);
-    const served = serveEngine(attached.port, this.engine, { client: 'window' });
+    // A window's capabilities, or the overlay's narrower ones (main names the overlay's port so).
+    const served = serveEngine(attached.port, this.engine, { client: windowKindOf(attached.client) });
     const entry: Live = { attached, stop: served.stop };
     this.live.set(attached.client, entry);
     attached.onClose(() => {

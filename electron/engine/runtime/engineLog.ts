@@ -17,7 +17,7 @@ export class EngineLog {
   }
 
   write(event: EngineEvent): void {
-    if (event.type === 'sample' || event.type === 'status') return;
+    if (event.type === 'sample' || event.type === 'status' || event.type === 'input') return;
     this.stream.write(`${new Date().toISOString()} ${describeEvent(event)}\n`);
   }
 

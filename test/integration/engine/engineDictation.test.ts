@@ -51,6 +51,13 @@ describe.skipIf(!ready)('dictation through the engine contract', () => {
     expect(stopped.transcripts).toBe(1);
     const transcript = await engine.waitFor((e) => e.type === 'transcript');
     expect(transcript).toMatchObject({ type: 'transcript', text: sample.text });
+    // Every window hears the stop (transcribing) before the end, and the input level of the pushed audio.
+    await engine.waitFor((e) => e.type === 'dictation' && e.state === 'stopped');
+    const states = engine.events.flatMap((e) => (e.type === 'dictation' ? [e.state] : []));
+    expect(states).toEqual(['listening', 'transcribing', 'stopped']);
+    const levels = engine.events.flatMap((e) => (e.type === 'input' ? [e.level] : []));
+    expect(Math.max(...levels)).toBeGreaterThan(0.3);
+    expect(levels.at(-1)).toBe(0);
     const history = await engine.client.call('history.list', { limit: 5 });
     expect(history.entries.map((h) => [h.text, h.model])).toEqual([[sample.text, 'tiny-ctc']]);
 

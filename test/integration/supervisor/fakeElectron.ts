@@ -39,6 +39,8 @@ export const fake = {
   privilegedSchemes: [] as { schemes: unknown[]; beforeReady: boolean }[],
   /** protocol.handle on the default session, by scheme. */
   protocolHandlers: new Map<string, (request: Request) => Response | Promise<Response>>(),
+  /** app.setLoginItemSettings calls (launch at login). */
+  loginItems: [] as { openAtLogin: boolean }[],
 };
 
 export const app = Object.assign(fake.app, {
@@ -60,6 +62,9 @@ export const app = Object.assign(fake.app, {
   exit: (code: number) => {
     throw new Error(`app.exit(${code})`);
   },
+  isPackaged: false,
+  getLoginItemSettings: () => ({ openAtLogin: fake.loginItems.at(-1)?.openAtLogin ?? false }),
+  setLoginItemSettings: (s: { openAtLogin: boolean }) => void fake.loginItems.push(s),
 });
 
 export class FakeTray {
@@ -81,6 +86,13 @@ export class FakeTray {
   }
   on(name: string, fn: () => void): void {
     this.events.on(name, fn);
+  }
+  /** A left click on the icon, as Windows and macOS deliver it. */
+  click(): void {
+    this.events.emit('click');
+  }
+  popUpContextMenu(menu: MenuTemplateItem[]): void {
+    this.menu = menu;
   }
   getBounds() {
     return { x: 0, y: 0, width: 0, height: 0 }; // as Linux reports it
@@ -252,6 +264,16 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   show(): void {
     this.visible = true;
+  }
+  /** Shown without taking focus (the overlay). */
+  showInactive(): void {
+    this.visible = true;
+  }
+  setAlwaysOnTop(): void {
+    /* options record it */
+  }
+  setVisibleOnAllWorkspaces(): void {
+    /* ditto */
   }
   hide(): void {
     this.visible = false;

@@ -32,7 +32,7 @@ const lastUtility = (): FakeUtilityProcess => {
   return u;
 };
 const popover = (): FakeBrowserWindow => {
-  const w = fake.windows[0];
+  const w = fake.windows.find((x) => x.loaded?.endsWith('view=popover'));
   if (!w) throw new Error('no window');
   return w;
 };
@@ -200,6 +200,48 @@ describe('the Electron main process wiring (fake Electron, real engine)', () => 
     await engineRequest(lastUtility(), 'settings.set', { settings });
     await expect.poll(() => [...fake.shortcuts.keys()], { timeout: 5000 }).toEqual([hotkey]);
     expect(settingsWindow?.visible).toBe(true);
+  });
+
+  it('the overlay window is made once the engine is live, hidden and unfocusable, on the same hardened page', () => {
+    const overlay = fake.windows.find((w) => w.loaded?.endsWith('view=overlay'));
+    expect(overlay?.options).toMatchObject({
+      show: false,
+      focusable: false,
+      alwaysOnTop: true,
+      skipTaskbar: true,
+    });
+    expect(overlay?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true });
+    expect(overlay?.visible).toBe(false);
+  });
+
+  it('the menu starts with Dictate then Open; a left click dictates, or opens the window when app.trayClick is "window"', async () => {
+    expect(labels().slice(0, 2)).toEqual(['Dictate', 'Open Swictation']);
+    const win = popover();
+    const visible = win.visible;
+    const notes = fake.notifications.length;
+    tray().click();
+    // The click reached dictation.start through the controller; this engine runs with --speech off, so it says no.
+    await expect
+      .poll(() => fake.notifications.slice(notes).map((n) => `${n.title}: ${n.body}`), { timeout: 5000 })
+      .toEqual(['Swictation: dictation failed: speech is not enabled in this engine']);
+    expect(win.visible).toBe(visible);
+    // Saved in Settings: the engine pushes it, main adopts it (the hotkey changed with it shows when).
+    const current = await engineRequest(lastUtility(), 'settings.get', {});
+    const settings = {
+      ...current,
+      app: { ...(current['app'] as object), trayClick: 'window' },
+      speech: { ...(current['speech'] as object), hotkey: 'Alt+Shift+K' },
+    };
+    await engineRequest(lastUtility(), 'settings.set', { settings });
+    await expect.poll(() => [...fake.shortcuts.keys()], { timeout: 5000 }).toEqual(['Alt+Shift+K']);
+    win.hide();
+    tray().click();
+    expect(win.visible).toBe(true);
+    tray().click();
+    expect(win.visible).toBe(false);
+    expect(fake.notifications.length).toBe(notes + 1);
+    // Launch at login: Electron has no login items on Linux, so main leaves the desktop's autostart alone.
+    expect(fake.loginItems).toEqual([]);
   });
 
   it('a killed engine: the tray shows it restarting, then live again, and the window gets a fresh port', async () => {

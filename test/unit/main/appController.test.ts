@@ -6,10 +6,11 @@ import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings';
 import { FakeSupervisor } from './fakeSupervisor';
 import { STATUS, settle } from './fakes';
 
-function rig() {
+function rig(trayClick: Settings['app']['trayClick'] = DEFAULT_SETTINGS.app.trayClick) {
   const supervisor = new FakeSupervisor();
   const adopted: Settings[] = [];
   const settings = {
+    current: { ...DEFAULT_SETTINGS, app: { ...DEFAULT_SETTINGS.app, trayClick } },
     warning: null as SettingsWarning | null,
     onWarning: () => () => undefined,
     dismissWarning: () => undefined,
@@ -26,6 +27,7 @@ function rig() {
     render: (s) => (state = s),
     notify: (n) => notes.push(n),
     showPopover: () => calls.push('popover'),
+    togglePopover: () => calls.push('toggle-popover'),
     showSettings: () => calls.push('settings'),
     quit: () => calls.push('quit'),
   });
@@ -91,13 +93,55 @@ describe('AppController', () => {
     const engine = supervisor.goLive();
     await settle();
     await controller.run('toggle-dictation');
-    expect(current().dictating).toBe(true);
+    expect(current().dictation).toBe('listening');
     await controller.run('toggle');
-    expect(current().dictating).toBe(false);
+    expect(current().dictation).toBe('idle');
     expect(engine.requests.filter((r) => r.startsWith('dictation'))).toEqual([
       'dictation.start',
       'dictation.stop',
     ]);
+  });
+
+  it('a tray click dictates by default: the first starts the engine’s recorder, the second stops it', async () => {
+    const { supervisor, controller, calls, current } = rig();
+    const engine = supervisor.goLive();
+    await settle();
+    await controller.run('tray-click');
+    expect(current().dictation).toBe('listening');
+    await controller.run('tray-click');
+    expect(current().dictation).toBe('idle');
+    expect(engine.requests.filter((r) => r.startsWith('dictation'))).toEqual([
+      'dictation.start',
+      'dictation.stop',
+    ]);
+    expect(calls).toEqual([]);
+  });
+
+  it('a tray click opens (or closes) the window instead when app.trayClick is "window"', async () => {
+    const { supervisor, controller, calls } = rig('window');
+    const engine = supervisor.goLive();
+    await settle();
+    await controller.run('tray-click');
+    await controller.run('tray-click');
+    expect(calls).toEqual(['toggle-popover', 'toggle-popover']);
+    expect(engine.requests.filter((r) => r.startsWith('dictation'))).toEqual([]);
+  });
+
+  it('follows listening → transcribing → stopped from the engine; a press while transcribing does nothing', async () => {
+    const { supervisor, controller, current } = rig();
+    const engine = supervisor.goLive();
+    await settle();
+    engine.emit({ type: 'dictation', state: 'listening', source: 'push', queued: 0 });
+    await settle();
+    expect(current().dictation).toBe('listening');
+    engine.emit({ type: 'dictation', state: 'transcribing', source: 'push', queued: 0 });
+    await settle();
+    expect(current().dictation).toBe('transcribing');
+    await controller.run('tray-click');
+    expect(engine.requests.filter((r) => r.startsWith('dictation'))).toEqual([]);
+    engine.emit({ type: 'dictation', state: 'stopped', source: 'push', queued: 0 });
+    await settle();
+    expect(current().dictation).toBe('idle');
   });
 
   it('a refused Restore to GPU tells the user why', async () => {
@@ -126,7 +170,7 @@ describe('AppController', () => {
     supervisor.set({ state: 'failed', message: 'the engine crashed 5 times within 60 s' });
     supervisor.set({ state: 'failed', message: 'the engine crashed 5 times within 60 s' });
     expect(notes.filter((n) => n.title === 'The Swictation engine stopped')).toHaveLength(1);
-    expect(current().dictating).toBe(false);
+    expect(current().dictation).toBe('idle');
     await controller.run('restore-gpu');
     expect(notes.at(-1)?.title).toBe('The Swictation engine is not running');
     await controller.run('restart-engine');

@@ -11,7 +11,12 @@ import { AppWindows, hardenContents, hardenSession, serveRenderer } from '../../
 // fakes stand in for WebContents, Session and BrowserWindow: they record the handlers and the test calls
 // them as Electron would (windowPolicy.test.ts covers the decisions themselves, appProtocol.test.ts the
 // app:// handler).
-const windows = vi.hoisted(() => ({ loaded: [] as string[], options: [] as Record<string, unknown>[] }));
+const windows = vi.hoisted(() => ({
+  loaded: [] as string[],
+  options: [] as Record<string, unknown>[],
+  /** What was done to each window, in order: "1:showInactive", "2:focus", … */
+  calls: [] as string[],
+}));
 vi.mock('electron', async () => {
   const { EventEmitter: Emitter } = await import('node:events');
   class Window extends Emitter {
@@ -25,14 +30,40 @@ vi.mock('electron', async () => {
       windows.loaded.push(url);
       return Promise.resolve();
     }
+    private visible = false;
     show(): void {
-      /* nothing to show */
+      this.visible = true;
+      windows.calls.push(`${this.id}:show`);
+    }
+    showInactive(): void {
+      this.visible = true;
+      windows.calls.push(`${this.id}:showInactive`);
+    }
+    hide(): void {
+      this.visible = false;
+      windows.calls.push(`${this.id}:hide`);
     }
     focus(): void {
-      /* nothing to focus */
+      windows.calls.push(`${this.id}:focus`);
+    }
+    isVisible(): boolean {
+      return this.visible;
+    }
+    isDestroyed(): boolean {
+      return false;
+    }
+    setBounds(b: object): void {
+      windows.calls.push(`${this.id}:setBounds ${JSON.stringify(b)}`);
+    }
+    setAlwaysOnTop(): void {
+      /* recorded through the options */
+    }
+    setVisibleOnAllWorkspaces(): void {
+      /* ditto */
     }
   }
-  return { BrowserWindow: Window, screen: {} };
+  const display = { workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
+  return { BrowserWindow: Window, screen: { getPrimaryDisplay: () => display } };
 });
 
 const PAGE = 'app://swictation/index.html';
@@ -215,5 +246,55 @@ describe('AppWindows', () => {
     const prefs = windows.options[0]?.['webPreferences'] as Record<string, unknown>;
     expect(prefs).not.toHaveProperty('partition');
     expect(prefs).not.toHaveProperty('session');
+  });
+});
+
+describe('AppWindows: the recording overlay', () => {
+  it('is made ahead, hidden and unfocusable; shown without focus while dictating; hidden after', () => {
+    windows.loaded.length = 0;
+    windows.options.length = 0;
+    windows.calls.length = 0;
+    const appWindows = new AppWindows({ preload: '/p/preload.cjs' });
+    appWindows.prepareOverlay();
+    expect(windows.loaded).toEqual(['app://swictation/index.html?view=overlay']);
+    expect(windows.options[0]).toMatchObject({
+      show: false,
+      focusable: false,
+      alwaysOnTop: true,
+      skipTaskbar: true,
+      frame: false,
+      width: 420,
+      height: 64,
+    });
+    expect(windows.calls).toEqual([]);
+    appWindows.setOverlayVisible(true);
+    appWindows.setOverlayVisible(true); // already shown: not moved or shown again
+    appWindows.setOverlayVisible(false);
+    const id = windows.calls[0]?.split(':')[0] ?? '';
+    expect(windows.calls).toEqual([
+      `${id}:setBounds {"x":750,"y":928,"width":420,"height":64}`,
+      `${id}:showInactive`,
+      `${id}:hide`,
+    ]);
+    expect(windows.calls.some((c) => c.endsWith(':focus') || c.endsWith(':show'))).toBe(false);
+  });
+
+  it('gets no microphone: the permission handlers refuse its contents, the popover’s still pass', () => {
+    const { session, get } = fakeSession();
+    const overlay = new FakeContents();
+    hardenSession(session, (c) => c === (overlay as unknown));
+    const popover = new FakeContents();
+    const ask = (contents: FakeContents) => {
+      let granted: boolean | null = null;
+      get('request')(contents, 'media', (ok: boolean) => (granted = ok), {
+        mediaTypes: ['audio'],
+        requestingUrl: OWN,
+      });
+      return granted;
+    };
+    expect([ask(popover), ask(overlay)]).toEqual([true, false]);
+    const check = (contents: FakeContents) =>
+      get('check')(contents, 'media', 'app://swictation', { mediaType: 'audio' });
+    expect([check(popover), check(overlay)]).toEqual([true, false]);
   });
 });

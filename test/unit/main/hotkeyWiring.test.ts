@@ -35,6 +35,7 @@ function wiring() {
     render: (s) => void (hotkeyProblem = s.hotkeyProblem),
     notify: () => undefined,
     showPopover: () => undefined,
+    togglePopover: () => undefined,
     showSettings: () => undefined,
     quit: () => undefined,
   });

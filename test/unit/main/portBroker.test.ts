@@ -102,4 +102,16 @@ describe('PortBroker', () => {
     expect(broker.request(b)).toBe('window-gone');
     expect(detached).toEqual([{ kind: 'detach-port', client: 'window:1' }]);
   });
+
+  it('names the overlay’s port overlay:<id> (its narrower capabilities), on attach and on detach', () => {
+    const { broker, toEngine, detached, window, setLive } = rig();
+    setLive(true);
+    const overlay = { ...window(9), role: 'overlay' as const };
+    broker.request(overlay);
+    broker.request(window(10));
+    expect(toEngine.map((t) => t.message.client)).toEqual(['overlay:9', 'window:10']);
+    broker.forget(9);
+    broker.forget(10);
+    expect(detached.map((d) => d.client)).toEqual(['overlay:9', 'window:10']);
+  });
 });

@@ -75,6 +75,7 @@ describe('SettingsStore on a real folder', () => {
       render: (s) => (state = s),
       notify: (n) => notes.push(`${n.title}: ${n.body}`),
       showPopover: () => undefined,
+      togglePopover: () => undefined,
       showSettings: () => undefined,
       quit: () => undefined,
     });

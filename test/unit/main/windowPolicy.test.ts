@@ -8,6 +8,8 @@ import {
   isOwnPage,
   isPermissionAllowed,
   isTrustedSender,
+  overlayBounds,
+  overlayWanted,
   pageUrl,
   popoverBounds,
   secureWebPreferences,
@@ -137,5 +139,27 @@ describe('popoverBounds', () => {
     const wa = { x: 0, y: 0, width: 1920, height: 1040 };
     const b = popoverBounds({ x: 1900, y: 1044, width: 20, height: 36 }, wa);
     expect(b).toEqual({ x: 1920 - width - 8, y: 1040 - height - 8, width, height });
+  });
+});
+
+describe('the recording overlay', () => {
+  it('sits at the bottom centre of the work area, above the taskbar', () => {
+    const workArea = { x: 0, y: 0, width: 1920, height: 1040 };
+    expect(overlayBounds(workArea)).toEqual({ x: 750, y: 1040 - 64 - 48, width: 420, height: 64 });
+    // A second display to the right, with a top panel.
+    expect(overlayBounds({ x: 1920, y: 32, width: 2560, height: 1408 })).toEqual({
+      x: 1920 + 1070,
+      y: 32 + 1408 - 64 - 48,
+      width: 420,
+      height: 64,
+    });
+  });
+
+  it('is wanted while listening and transcribing, not once dictation stopped', () => {
+    expect([overlayWanted('idle'), overlayWanted('listening'), overlayWanted('transcribing')]).toEqual([
+      false,
+      true,
+      true,
+    ]);
   });
 });

@@ -41,6 +41,27 @@ describe('app store: engine events', () => {
     expect(store.getState().transcripts.items.map((i) => i.text)).toEqual(['world', 'hello']);
   });
 
+  it('follows listening → transcribing → stopped with the start time, and the engine’s level unless capturing', () => {
+    const store = createAppStore();
+    const receive = store.getState().receive;
+    receive({ type: 'dictation', state: 'listening', source: 'mic', queued: 0 }, 1000);
+    receive({ type: 'input', level: 0.4 }, 1100);
+    expect(store.getState().dictation).toMatchObject({
+      phase: 'listening',
+      listeningSince: 1000,
+      inputLevel: 0.4,
+    });
+    receive({ type: 'dictation', state: 'transcribing', source: 'mic', queued: 0 }, 3000);
+    expect(store.getState().dictation).toMatchObject({ phase: 'stopping', listeningSince: 1000 });
+    receive({ type: 'dictation', state: 'stopped', source: 'mic', queued: 0 }, 3500);
+    expect(store.getState().dictation).toMatchObject({ phase: 'idle', listeningSince: null, inputLevel: 0 });
+    // A window that meters its own microphone keeps its fresher reading.
+    store.getState().setDictation({ capturing: true, inputLevel: 0.7 });
+    receive({ type: 'input', level: 0.1 }, 4000);
+    expect(store.getState().dictation.inputLevel).toBe(0.7);
+    expect(store.getState().log.entries.map((e) => e.text)).not.toContain('input');
+  });
+
   it('follows dictation events from any source', () => {
     const store = createAppStore();
     store.getState().receive({ type: 'dictation', state: 'listening', source: 'mic', queued: 0 }, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inputLevel } from '../../../renderer/audio/inputLevel';
+import { inputLevel } from '../../../shared/inputLevel';
 import { hotkeyText } from '../../../renderer/components/hotkeyText';
 import { placementLine, prefersCpu } from '../../../renderer/components/placementLine';
 import { status } from './fixtures';

@@ -46,6 +46,9 @@ describe('views', () => {
     expect(viewFor('', '?ws=1&token=t&view=settings')).toBe('settings');
     expect(viewFor('', '?ws=1&token=t')).toBe('popover');
     expect(viewFor('#nope', '')).toBe('popover');
+    // The overlay: by hash (tests, dev:web) and by ?view (main's window).
+    expect(viewFor('#overlay', '')).toBe('overlay');
+    expect(viewFor('', '?view=overlay')).toBe('overlay');
   });
 });
 

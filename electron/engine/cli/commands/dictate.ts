@@ -19,7 +19,13 @@ import { loadUserRecognizer, locateUserModel, readJsonFile, readWavInput } from 
 import type { ParsedArgs } from '../main';
 import { CommandFailed, UsageError } from '../usageError';
 
-const QUIET_EVENTS: ReadonlySet<EngineEvent['type']> = new Set(['sample', 'status', 'report', 'transcript']);
+const QUIET_EVENTS: ReadonlySet<EngineEvent['type']> = new Set([
+  'sample',
+  'status',
+  'report',
+  'transcript',
+  'input',
+]);
 
 /**
  * The live pipeline under the memory manager: audio (a WAV paced like a microphone, or the

@@ -1,0 +1,19 @@
+import type { DictationState } from '../store/dictationSlice';
+
+/**
+ * What the overlay shows: the engine's dictation as every window hears it. `stopping` is the engine's
+ * `transcribing` (or this window's own stop), so a stop from the hotkey, the tray or Esc reads the same.
+ */
+export type OverlayState = 'hidden' | 'listening' | 'transcribing';
+
+export function overlayState(d: DictationState): OverlayState {
+  if (d.phase === 'listening') return 'listening';
+  if (d.phase === 'stopping' || (d.phase === 'idle' && d.queued > 0)) return 'transcribing';
+  return 'hidden';
+}
+
+export const OVERLAY_WORDS: Record<OverlayState, string> = {
+  hidden: 'Dictation stopped',
+  listening: 'Listening',
+  transcribing: 'Transcribing…',
+};

@@ -1,0 +1,200 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Harness } from '../harness/server';
+import {
+  byTestId,
+  chromiumMissing,
+  Cleanup,
+  fakeMicArgs,
+  openApp,
+  recordValue,
+  ROOT,
+  screenshot,
+  valueLog,
+} from './support/browser';
+import { openHarnessedBrowser } from './support/harnessedBrowser';
+import { padWithSilence, readWav16, writeWav16 } from './support/wav';
+
+// The recording overlay (#overlay) during a real dictation: Chromium's fake microphone plays a held-out
+// sentence into the popover (as test/browser/dictation.test.ts does), the real engine transcribes it, and a
+// second page shows the overlay as main's window would: it has no microphone, so its state, level meter and
+// elapsed time come from the engine's events alone.
+
+const MODEL = path.join(ROOT, 'test/fixtures/models/tiny-ctc/model.onnx');
+const AUDIO = path.join(ROOT, 'test/fixtures/audio');
+const HELDOUT = path.join(AUDIO, 'heldout.json');
+const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+/** Main's overlay window (electron/main/windowPolicy.ts OVERLAY_SIZE). */
+const OVERLAY_VIEWPORT = { width: 420, height: 64 };
+
+const missing =
+  chromiumMissing ??
+  (existsSync(MODEL)
+    ? null
+    : `${path.relative(ROOT, MODEL)} is not built yet (npm run build:fixture-model)`) ??
+  (existsSync(HELDOUT)
+    ? null
+    : `${path.relative(ROOT, HELDOUT)} is not built yet (npm run build:fixture-model)`);
+if (missing) console.warn(`browser overlay test skipped: ${missing}`);
+
+interface Clip {
+  file: string;
+  text: string;
+  durationMs: number;
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** axe-core's WCAG A/AA rules on the page as it is now: the serious and critical violations. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe;
+    const result = (await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    })) as { violations: AxeViolation[] };
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+}
+
+describe.skipIf(missing !== null)('the recording overlay', () => {
+  let browser: Browser;
+  let harness: Harness;
+  const cleanup = new Cleanup();
+  let clip: Clip;
+
+  beforeAll(async () => {
+    const clips = JSON.parse(await readFile(HELDOUT, 'utf8')) as Clip[];
+    const chosen = clips.find((c) => c.text === 'check memory status') ?? clips[0];
+    if (!chosen) throw new Error(`${HELDOUT} lists no clips`);
+    clip = chosen;
+    const wav = await readWav16(path.join(AUDIO, clip.file));
+    const tmp = cleanup.add(await mkdtemp(path.join(os.tmpdir(), 'swictation-overlay-')), (dir) =>
+      rm(dir, { recursive: true, force: true }),
+    );
+    const padded = path.join(tmp, 'utterance.wav');
+    await writeWav16(padded, padWithSilence(wav, 1));
+    // CPU only, output 'none': a test must not type into whatever window has focus.
+    ({ browser, harness } = await openHarnessedBrowser(
+      cleanup,
+      { speech: true, probe: 'none', settings: { speech: { outputMode: 'none' } } },
+      fakeMicArgs(padded),
+    ));
+  }, 120_000);
+
+  afterAll(() => cleanup.run());
+
+  it('shows listening (level, elapsed time) → transcribing → hidden, announced, with no serious axe findings', async () => {
+    const popover = await openApp(browser, harness.url);
+    // Its own context, as main's overlay is its own window; CSP bypassed only so axe-core can be injected.
+    const context = await browser.newContext({ viewport: OVERLAY_VIEWPORT, bypassCSP: true });
+    const overlay = await context.newPage();
+    const problems: string[] = [];
+    overlay.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    overlay.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    await overlay.goto(harness.pageUrl('overlay'));
+    const root = overlay.locator(byTestId('overlay'));
+    await overlay.locator('[data-testid="overlay"][data-connection="live"]').waitFor({ timeout: 20_000 });
+    expect(await root.getAttribute('data-state')).toBe('hidden');
+    expect(await overlay.locator(byTestId('overlay-state')).isVisible()).toBe(false);
+    expect(await seriousViolations(overlay)).toEqual([]);
+    await recordValue(overlay, 'state', byTestId('overlay'), 'data-state');
+    await recordValue(overlay, 'announced', byTestId('overlay-announce'));
+    await recordValue(overlay, 'level', byTestId('overlay-level'), 'value');
+    await recordValue(overlay, 'elapsed', byTestId('overlay-elapsed'));
+
+    const dictate = popover.page.locator(byTestId('dictate'));
+    await expect.poll(() => dictate.isEnabled(), { timeout: 10_000 }).toBe(true);
+    const since = harness.events.length;
+    await dictate.click();
+    await harness.bridge.waitForEvent((e) => e.type === 'dictation' && e.state === 'listening', {
+      sinceIndex: since,
+      timeoutMs: 10_000,
+    });
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 5000 }).toBe('listening');
+    const hint = overlay.locator(byTestId('overlay-hint'));
+    expect(await hint.textContent()).toMatch(/^Esc or .+\+.+ to stop$/);
+    // The sentence: the meter moves with it (the engine's `input` events), then its transcript arrives.
+    await harness.bridge.waitForEvent((e) => e.type === 'transcript', {
+      sinceIndex: since,
+      timeoutMs: clip.durationMs + 2000 + 15_000,
+    });
+    expect(await seriousViolations(overlay)).toEqual([]);
+    await screenshot(overlay, 'overlay-listening');
+    await expect
+      .poll(async () => (await valueLog(overlay, 'elapsed')).map((c) => c.value), { timeout: 5000 })
+      .toContain('0:02');
+    await dictate.click();
+    await harness.bridge.waitForEvent((e) => e.type === 'dictation' && e.state === 'stopped', {
+      sinceIndex: since,
+      timeoutMs: 10_000,
+    });
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 5000 }).toBe('hidden');
+
+    const states = (await valueLog(overlay, 'state')).map((c) => c.value);
+    expect(states).toEqual(['hidden', 'listening', 'transcribing', 'hidden']);
+    expect((await valueLog(overlay, 'announced')).map((c) => c.value)).toEqual([
+      '',
+      'Listening',
+      'Transcribing…',
+      '',
+    ]);
+    const levels = (await valueLog(overlay, 'level')).map((c) => Number(c.value));
+    // Speech fills most of the meter (-30 to -10 dBFS is 0.5 to 0.83); it ends at 0.
+    expect(Math.max(...levels)).toBeGreaterThan(0.3);
+    expect(levels.at(-1)).toBe(0);
+    const engineLevels = harness.events.slice(since).filter((t) => t.event.type === 'input');
+    expect(engineLevels.length).toBeGreaterThan(5);
+    console.log(
+      `overlay: ${states.join(' → ')}; ${engineLevels.length} input events, meter peak ${Math.max(...levels).toFixed(2)}; ` +
+        `elapsed shown ${(await valueLog(overlay, 'elapsed')).map((c) => c.value).join(', ')}`,
+    );
+    expect(problems).toEqual([]);
+    expect(popover.problems).toEqual([]);
+    await context.close();
+    await popover.context.close();
+  });
+
+  it('Esc in the overlay stops a dictation the popover started', async () => {
+    const popover = await openApp(browser, harness.url);
+    const context = await browser.newContext({ viewport: OVERLAY_VIEWPORT });
+    const overlay = await context.newPage();
+    await overlay.goto(harness.pageUrl('overlay'));
+    await overlay.locator('[data-testid="overlay"][data-connection="live"]').waitFor({ timeout: 20_000 });
+    const dictate = popover.page.locator(byTestId('dictate'));
+    await expect.poll(() => dictate.isEnabled(), { timeout: 10_000 }).toBe(true);
+    // Esc while nothing is dictated starts nothing.
+    const before = harness.events.length;
+    await overlay.keyboard.press('Escape');
+    await dictate.click();
+    const root = overlay.locator(byTestId('overlay'));
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 10_000 }).toBe('listening');
+    const started = harness.events.slice(before).filter((t) => t.event.type === 'dictation');
+    expect(started.map((t) => t.event.type === 'dictation' && t.event.state)).toEqual(['listening']);
+    const since = harness.events.length;
+    await overlay.keyboard.press('Escape');
+    await harness.bridge.waitForEvent((e) => e.type === 'dictation' && e.state === 'stopped', {
+      sinceIndex: since,
+      timeoutMs: 10_000,
+    });
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 5000 }).toBe('hidden');
+    // The popover hears it too: its microphone is released and its button is back to Dictate.
+    await expect.poll(() => dictate.getAttribute('data-state'), { timeout: 5000 }).toBe('idle');
+    await context.close();
+    await popover.context.close();
+  });
+});
