@@ -2,11 +2,11 @@
  * Which view a window shows: `#settings` / `#history` / `#overlay` (or `?view=…`, as main loads its
  * windows), else the tray popover.
  */
-export type ViewName = 'popover' | 'settings' | 'history' | 'overlay';
+import { VIEW_NAMES, type ViewName } from '../shared/viewNames';
 
-const NAMED: readonly ViewName[] = ['settings', 'history', 'overlay'];
+export type { ViewName };
 
 export function viewFor(hash: string, search: string): ViewName {
   const name = hash.replace(/^#\/?/, '') || (new URLSearchParams(search).get('view') ?? '');
-  return NAMED.find((v) => v === name) ?? 'popover';
+  return VIEW_NAMES.find((v) => v === name) ?? 'popover';
 }

@@ -9,15 +9,19 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ensureRendererBuilt } from '../../electron/web/rendererBuild';
 import { startHarness, type Harness, type ViewName } from '../../electron/web/server';
-import { byTestId, launchChromium, openApp } from '../../test/browser/support/browser';
+import { byTestId, fakeMicArgs, launchChromium, openApp } from '../../test/browser/support/browser';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT_DIR = path.join(ROOT, 'docs/screenshots');
 const SCENARIO = fileURLToPath(new URL('./emergency.json', import.meta.url));
 const POPOVER = { width: 380, height: 600 };
+/** Main's overlay window (electron/main/windowPolicy.ts). */
+const OVERLAY = { width: 420, height: 64 };
+/** What Chromium's fake microphone says while the overlay picture is taken. */
+const SPOKEN = path.join(ROOT, 'test/fixtures/audio/heldout-1.wav');
 
 interface Shot {
   /** docs/screenshots/NAME.png */
@@ -28,6 +32,12 @@ interface Shot {
   ready: (page: Page) => Promise<void>;
   /** Crop to this element; the whole viewport when absent. */
   element?: string;
+  /** Chromium flags the picture needs (a fake microphone). */
+  chromiumArgs?: string[];
+  /** Once the shot's page is live: another page in the same browser does what the picture shows. */
+  act?: (browser: Browser, harness: Harness) => Promise<void>;
+  /** The shot's page is live on the engine (default: the app's connection badge says so). */
+  live?: string;
 }
 
 const atEmergency = async (page: Page) => {
@@ -55,12 +65,29 @@ const SHOTS: readonly Shot[] = [
     ready: (page) => page.locator(byTestId('threshold-usage')).waitFor({ timeout: 30_000 }),
     element: `fieldset:has(${byTestId('threshold-editor')})`,
   },
+  {
+    name: 'overlay-listening',
+    view: 'overlay',
+    viewport: OVERLAY,
+    chromiumArgs: fakeMicArgs(SPOKEN),
+    // The popover captures the microphone; the overlay, like main's window, only follows the engine.
+    act: async (browser, harness) => {
+      const { page } = await openApp(browser, harness.pageUrl('popover'), POPOVER);
+      // Dictate is enabled once the speech model has loaded.
+      await page.locator(`${byTestId('dictate')}:enabled`).click({ timeout: 60_000 });
+      await page.locator(`${byTestId('dictate')}[aria-pressed="true"]`).waitFor({ timeout: 20_000 });
+    },
+    live: `${byTestId('overlay')}[data-connection="live"]`,
+    ready: (page) =>
+      page.locator(`${byTestId('overlay')}[data-state="listening"]`).waitFor({ timeout: 30_000 }),
+  },
 ];
 
 async function take(harness: Harness, shot: Shot): Promise<string> {
-  const browser = await launchChromium();
+  const browser = await launchChromium(shot.chromiumArgs);
   try {
-    const { page } = await openApp(browser, harness.pageUrl(shot.view), shot.viewport);
+    const page = await openShot(browser, harness, shot);
+    await shot.act?.(browser, harness);
     await shot.ready(page);
     // Let transitions and the last telemetry frame paint.
     await page.waitForTimeout(500);
@@ -71,6 +98,15 @@ async function take(harness: Harness, shot: Shot): Promise<string> {
   } finally {
     await browser.close();
   }
+}
+
+async function openShot(browser: Browser, harness: Harness, shot: Shot): Promise<Page> {
+  if (shot.live === undefined)
+    return (await openApp(browser, harness.pageUrl(shot.view), shot.viewport)).page;
+  const page = await (await browser.newContext({ viewport: shot.viewport })).newPage();
+  await page.goto(harness.pageUrl(shot.view));
+  await page.locator(shot.live).waitFor({ timeout: 20_000 });
+  return page;
 }
 
 async function main(): Promise<void> {

@@ -15,7 +15,7 @@ import type { EngineClient } from '../../shared/engineClient';
 import { validateSettings, type SettingsInput } from '../../shared/settings';
 import { EngineBridge, type EngineExit, type Peer, type TimedEvent } from './bridge';
 import { cspFromHtml } from './staticFiles';
-import type { ViewName } from '../../renderer/route';
+import type { ViewName } from '../../shared/viewNames';
 
 /** Where `vite build --config build/vite.renderer.config.ts` puts the renderer. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Harness } from '../harness/server';
+import type { Harness } from '../../electron/web/server';
 import {
   byTestId,
   chromiumMissing,
@@ -16,6 +16,7 @@ import {
   screenshot,
   valueLog,
 } from './support/browser';
+import { seriousViolations } from './support/axe';
 import { openHarnessedBrowser } from './support/harnessedBrowser';
 import { padWithSilence, readWav16, writeWav16 } from './support/wav';
 
@@ -27,7 +28,6 @@ import { padWithSilence, readWav16, writeWav16 } from './support/wav';
 const MODEL = path.join(ROOT, 'test/fixtures/models/tiny-ctc/model.onnx');
 const AUDIO = path.join(ROOT, 'test/fixtures/audio');
 const HELDOUT = path.join(AUDIO, 'heldout.json');
-const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 /** Main's overlay window (electron/main/windowPolicy.ts OVERLAY_SIZE). */
 const OVERLAY_VIEWPORT = { width: 420, height: 64 };
 
@@ -45,28 +45,6 @@ interface Clip {
   file: string;
   text: string;
   durationMs: number;
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** axe-core's WCAG A/AA rules on the page as it is now: the serious and critical violations. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe;
-    const result = (await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    })) as { violations: AxeViolation[] };
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
 describe.skipIf(missing !== null)('the recording overlay', () => {
@@ -99,7 +77,7 @@ describe.skipIf(missing !== null)('the recording overlay', () => {
   it('shows listening (level, elapsed time) → transcribing → hidden, announced, with no serious axe findings', async () => {
     const popover = await openApp(browser, harness.url);
     // Its own context, as main's overlay is its own window; CSP bypassed only so axe-core can be injected.
-    const context = await browser.newContext({ viewport: OVERLAY_VIEWPORT, bypassCSP: true });
+    const context = await browser.newContext({ viewport: OVERLAY_VIEWPORT });
     const overlay = await context.newPage();
     const problems: string[] = [];
     overlay.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
