@@ -104,6 +104,10 @@ export function createTimelineChart(el: HTMLElement, store: AppStore): { destroy
     const percent = new Float64Array(w.usage.length);
     for (let i = 0; i < percent.length; i++) percent[i] = (w.usage[i] ?? 0) * 100;
     const last = w.atSec[w.atSec.length - 1] ?? Date.now() / 1000;
+    // What the canvas holds, readable by tests and tools (a canvas has no DOM to ask).
+    el.dataset['points'] = String(w.atSec.length);
+    el.dataset['fromMs'] = String(Math.round((w.atSec[0] ?? last) * 1000));
+    el.dataset['toMs'] = String(Math.round(last * 1000));
     chart.batch(() => {
       chart.setData([w.atSec, percent], false);
       chart.setScale('x', { min: last - WINDOW_SEC, max: last });
