@@ -7,6 +7,12 @@ import { thresholdBands, type Band } from './timelineBands';
 
 const HEIGHT = 140;
 const WINDOW_SEC = TIMELINE_WINDOW_MS / 1000;
+/**
+ * At most one redraw a second: five minutes across ~350 px is ~1 px a second, so drawing each 10 Hz reading
+ * moved nothing a person could see and cost the popover's main thread ~2 % of a core (bench (f)). The gauge
+ * shows the live figure.
+ */
+const MIN_REDRAW_MS = 1000;
 
 interface Palette {
   text: string;
@@ -98,8 +104,11 @@ export function createTimelineChart(el: HTMLElement, store: AppStore): { destroy
   );
 
   let frame = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let drawnAt = Number.NEGATIVE_INFINITY;
   const draw = () => {
     frame = 0;
+    drawnAt = performance.now();
     const w = store.getState().telemetry.ring.window(TIMELINE_WINDOW_MS);
     const percent = new Float64Array(w.usage.length);
     for (let i = 0; i < percent.length; i++) percent[i] = (w.usage[i] ?? 0) * 100;
@@ -114,7 +123,14 @@ export function createTimelineChart(el: HTMLElement, store: AppStore): { destroy
     });
   };
   const schedule = () => {
-    if (frame === 0) frame = requestAnimationFrame(draw);
+    if (frame !== 0 || timer !== undefined) return;
+    const wait = drawnAt + MIN_REDRAW_MS - performance.now();
+    if (wait <= 0) frame = requestAnimationFrame(draw);
+    else
+      timer = setTimeout(() => {
+        timer = undefined;
+        frame = requestAnimationFrame(draw);
+      }, wait);
   };
 
   const unsubscribe = store.subscribe((s, prev) => {
@@ -145,6 +161,7 @@ export function createTimelineChart(el: HTMLElement, store: AppStore): { destroy
       resize.disconnect();
       dark.removeEventListener('change', onScheme);
       if (frame !== 0) cancelAnimationFrame(frame);
+      clearTimeout(timer);
       chart.destroy();
     },
   };
