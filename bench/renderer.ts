@@ -234,7 +234,7 @@ export async function benchRenderer(quick: boolean): Promise<BenchResult> {
     };
     const column = (f: (s: ReturnType<typeof summarise>) => string) => results.map((r) => f(r.summary));
     const rows = [
-      ['Seconds measured (blocks)', ...column((s) => `${fmt(s.seconds)} (${s.blocks})`)],
+      ['Seconds measured', ...column((s) => fmt(s.seconds))],
       ['Samples received at the bridge, per second', ...column((s) => fmt(s.samplesPerSecond))],
       ['Level events in the windows', ...column((s) => `${s.levelEvents}`)],
       ['React commits per second', ...column((s) => fmt(s.commitsPerSecond))],

@@ -42,13 +42,10 @@ export function FirstRun() {
         </p>
       )}
       {needsModel && (
-        <p>
-          {speechProblem !== null
-            ? `No speech model is ready yet (${speechProblem}).`
-            : 'Dictation uses the small bundled model, which knows only a few dozen words.'}
-        </p>
+        <SuggestedModel
+          lead={speechProblem !== null ? `No speech model is ready yet (${speechProblem}).` : null}
+        />
       )}
-      {needsModel && <SuggestedModel />}
     </section>
   );
 }
@@ -72,8 +69,11 @@ function suggestionKey(s: AppState): string {
   return r ? JSON.stringify(r) : '';
 }
 
-/** One model for this machine: why, its size, Download with progress and Cancel, then Use it. */
-function SuggestedModel() {
+/**
+ * One model for this machine, in as little height as it takes (the popover keeps Dictate and the memory card
+ * above the fold): what and why (folded), Download with progress and Cancel, then Use it; the others in Settings.
+ */
+function SuggestedModel({ lead }: { lead: string | null }) {
   const key = useApp(suggestionKey);
   const listing = useApp((s) => s.models.listing);
   const downloads = useApp((s) => s.models.downloads);
@@ -82,29 +82,40 @@ function SuggestedModel() {
   const model = suggestion ? listing.models.find((m) => m.id === suggestion.id) : undefined;
   return (
     <div className="suggested-model" data-testid="first-run-suggestion" data-model={model?.id ?? ''}>
-      {suggestion && model ? (
-        <>
-          <p>
-            Recommended for this machine:{' '}
-            <strong data-testid="first-run-suggested-title">{model.title}</strong>
-            {model.downloadBytes !== null ? `, ${formatMiB(model.downloadBytes / 2 ** 20)} download` : ''},
-            runs on the {suggestion.device === 'gpu' ? 'GPU' : 'CPU'}.
-          </p>
-          <p className="hint" data-testid="first-run-suggestion-reason">
-            {suggestion.reason}
-          </p>
-          {model.installed ? (
+      <p>
+        {lead !== null && `${lead} `}
+        {suggestion && model ? (
+          <>
+            For real dictation: <strong data-testid="first-run-suggested-title">{model.title}</strong>
+            {model.downloadBytes !== null ? `, ${formatMiB(model.downloadBytes / 2 ** 20)}` : ''}.
+          </>
+        ) : (
+          'The catalog offers no dictation model to suggest.'
+        )}
+      </p>
+      <div className="suggested-actions">
+        {model &&
+          (model.installed ? (
             <UseModel id={model.id} />
           ) : (
             <DownloadControls model={model} view={downloads[model.id] ?? null} />
-          )}
-        </>
-      ) : (
-        <p>The catalog offers no dictation model to suggest.</p>
-      )}
-      <a href="#settings" data-testid="first-run-other-models">
-        Other models (Settings › Speech model)
-      </a>
+          ))}
+        {suggestion && (
+          <details className="suggested-why">
+            <summary>Why this one?</summary>
+            <p className="hint" data-testid="first-run-suggestion-reason">
+              {suggestion.reason}
+            </p>
+            <p className="hint">
+              It runs on the {suggestion.device === 'gpu' ? 'GPU' : 'CPU'}.
+              {lead === null && ' The bundled model dictation uses now knows only a few dozen words.'}
+            </p>
+          </details>
+        )}
+        <a href="#settings" data-testid="first-run-other-models">
+          Other models
+        </a>
+      </div>
     </div>
   );
 }
