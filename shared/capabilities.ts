@@ -72,6 +72,7 @@ function settingsRefusal(settings: unknown, ctx: CapabilityContext): string | nu
 export const WINDOW_RULES: { [M in Method]: WindowRule<M> } = {
   ping: 'allowed',
   status: 'allowed',
+  'samples.recent': 'allowed',
   restore: 'allowed',
   offload: 'allowed',
   'settings.get': 'allowed',

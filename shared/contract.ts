@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { engineEventSchema, engineStatusSchema } from './engineEvents';
 import { historyEntrySchema } from './historyEntry';
+import { LEVELS } from './pressurePolicy';
 import { settingsSchema } from './settings';
 
 /**
@@ -55,6 +56,14 @@ export const modelListingSchema = z.object({
 });
 export type ModelListing = z.infer<typeof modelListingSchema>;
 
+/** One past reading, compact: enough to draw the timeline (time, usage 0..1, the level it was judged at). */
+export const recentSampleSchema = z.object({
+  atMs: z.number(),
+  usage: z.number(),
+  level: z.enum(LEVELS).optional(),
+});
+export type RecentSample = z.infer<typeof recentSampleSchema>;
+
 /** Each method: what its params must be and what its result is. */
 export const methods = {
   ping: { params: empty, result: z.object({ protocol: z.number(), pid: z.number() }) },
@@ -93,6 +102,16 @@ export const methods = {
         }),
     }),
     result: z.object({ buffered: z.number() }),
+  },
+  /**
+   * The readings of the last `windowMs` (5 minutes), oldest first. Asked once on connecting, beside `status`,
+   * then `sample` events follow: a request rather than a push on connect because the engine does not know
+   * when a window's client is listening (a push could land before its handler), and the answer arrives on
+   * the same call/timeout path the window already uses for its other connect-time state.
+   */
+  'samples.recent': {
+    params: empty,
+    result: z.object({ windowMs: z.number(), samples: z.array(recentSampleSchema) }),
   },
   /** Delete one transcript by its id; `deleted` is false when the history has no such entry. */
   'history.delete': {

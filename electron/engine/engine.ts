@@ -17,6 +17,7 @@ import type { CatalogEntry } from './models/catalog';
 import { ModelLibrary } from './models/modelLibrary';
 import { SpeechStack } from './speechStack';
 import { StatusFeed } from './statusFeed';
+import { SampleHistory } from './sampleHistory';
 import { SimulatedRig } from './simulation/simulatedRig';
 import { speechInScenario } from './simulation/speechStandIn';
 
@@ -65,6 +66,7 @@ export class Engine {
     readonly library: ModelLibrary,
     private readonly feed: StatusFeed,
     private readonly emit: (event: EngineEvent) => void,
+    private readonly samples: SampleHistory,
   ) {}
 
   static async start(opts: EngineOptions): Promise<Engine> {
@@ -84,7 +86,10 @@ export class Engine {
       read: () => built?.manager.status() ?? null,
       emit: opts.emit,
     });
+    // The last minutes of readings, for windows that open later (`samples.recent`).
+    const samples = new SampleHistory();
     const emit = (e: EngineEvent) => {
+      samples.observe(e);
       opts.emit(e);
       feed.poke();
     };
@@ -92,12 +97,13 @@ export class Engine {
       ? await startSimulated(scenario, emit)
       : await startReal(settings, opts.probe, emit);
     built = parts;
+    samples.startAt(parts.manager.status().level);
     const library = new ModelLibrary({
       modelsDir: userDataPaths(opts.dataDir).models,
       extraCatalog: opts.extraCatalog ?? [],
       emit,
     });
-    const engine = new Engine(settings, file, loaded.problem, parts, library, feed, emit);
+    const engine = new Engine(settings, file, loaded.problem, parts, library, feed, emit, samples);
     for (const m of opts.models ?? []) await parts.manager.load(shared?.place(m) ?? m);
     if (opts.speech) {
       engine.speech = new SpeechStack({
@@ -164,6 +170,10 @@ export class Engine {
 
   status(): EngineStatus {
     return this.parts.manager.status();
+  }
+
+  recentSamples() {
+    return { windowMs: this.samples.windowMs, samples: this.samples.recent() };
   }
 
   /** Run a model wherever the memory manager has placed it now (retried on the CPU after a GPU error). */

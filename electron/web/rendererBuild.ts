@@ -58,13 +58,16 @@ export async function ensureRendererBuilt(opts: { log?: (line: string) => void }
   }
 }
 
-/** `vite build --config build/vite.renderer.config.ts`, with its output in the error when it fails. */
-export function buildRenderer(): Promise<void> {
+/**
+ * `vite build --config build/vite.renderer.config.ts`, with its output in the error when it fails. `root`: another
+ * copy of the sources (the renderer benchmark builds an older commit's renderer beside this one).
+ */
+export function buildRenderer(root = ROOT): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [VITE, 'build', '--config', CONFIG, '--logLevel', 'warn'],
-      { cwd: ROOT, timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      [VITE, 'build', '--config', path.join(root, path.relative(ROOT, CONFIG)), '--logLevel', 'warn'],
+      { cwd: root, timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (!error) {
           resolve();

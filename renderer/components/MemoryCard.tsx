@@ -16,7 +16,9 @@ import { RestoreButton } from './RestoreButton';
 export function MemoryCard() {
   const noGpu = useApp((s) => s.status?.probe.kind === 'none');
   const stale = useApp((s) => s.connection.state !== 'live' && s.status !== null);
-  const lastAt = useApp((s) => s.telemetry.latest?.atMs ?? null);
+  // Read only while stale: the reading's time changes with every sample, and selecting it always would
+  // re-render the whole card ten times a second (bench (f)).
+  const lastAt = useApp((s) => (s.connection.state !== 'live' ? (s.telemetry.latest?.atMs ?? null) : null));
   if (noGpu) return <NoGpuCard stale={stale} />;
   return (
     <section

@@ -101,7 +101,8 @@ function describe(m: ModelListingEntry): string {
   return parts.filter((p) => p !== null).join(' · ');
 }
 
-function DownloadControls({ model, view }: { model: ModelListingEntry; view: DownloadView | null }) {
+/** Download with progress and Cancel for one model (the picker's rows and the first-run suggestion). */
+export function DownloadControls({ model, view }: { model: ModelListingEntry; view: DownloadView | null }) {
   const { api } = useServices();
   const [trusted, setTrusted] = useState(false);
   const [refused, setRefused] = useState<string | null>(null);

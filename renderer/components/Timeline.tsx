@@ -17,6 +17,7 @@ export function Timeline() {
       <div
         ref={host}
         className="timeline-chart"
+        data-testid="timeline-chart"
         role="img"
         aria-label="GPU memory usage over the last five minutes, over the warning, critical and emergency bands"
       />

@@ -7,6 +7,12 @@ import { thresholdBands, type Band } from './timelineBands';
 
 const HEIGHT = 140;
 const WINDOW_SEC = TIMELINE_WINDOW_MS / 1000;
+/**
+ * At most one redraw a second: five minutes across ~350 px is ~1 px a second, so drawing each 10 Hz reading
+ * moved nothing a person could see and cost the popover's main thread ~2 % of a core (bench (f)). The gauge
+ * shows the live figure.
+ */
+const MIN_REDRAW_MS = 1000;
 
 interface Palette {
   text: string;
@@ -98,19 +104,33 @@ export function createTimelineChart(el: HTMLElement, store: AppStore): { destroy
   );
 
   let frame = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let drawnAt = Number.NEGATIVE_INFINITY;
   const draw = () => {
     frame = 0;
+    drawnAt = performance.now();
     const w = store.getState().telemetry.ring.window(TIMELINE_WINDOW_MS);
     const percent = new Float64Array(w.usage.length);
     for (let i = 0; i < percent.length; i++) percent[i] = (w.usage[i] ?? 0) * 100;
     const last = w.atSec[w.atSec.length - 1] ?? Date.now() / 1000;
+    // What the canvas holds, readable by tests and tools (a canvas has no DOM to ask).
+    el.dataset['points'] = String(w.atSec.length);
+    el.dataset['fromMs'] = String(Math.round((w.atSec[0] ?? last) * 1000));
+    el.dataset['toMs'] = String(Math.round(last * 1000));
     chart.batch(() => {
       chart.setData([w.atSec, percent], false);
       chart.setScale('x', { min: last - WINDOW_SEC, max: last });
     });
   };
   const schedule = () => {
-    if (frame === 0) frame = requestAnimationFrame(draw);
+    if (frame !== 0 || timer !== undefined) return;
+    const wait = drawnAt + MIN_REDRAW_MS - performance.now();
+    if (wait <= 0) frame = requestAnimationFrame(draw);
+    else
+      timer = setTimeout(() => {
+        timer = undefined;
+        frame = requestAnimationFrame(draw);
+      }, wait);
   };
 
   const unsubscribe = store.subscribe((s, prev) => {
@@ -141,6 +161,7 @@ export function createTimelineChart(el: HTMLElement, store: AppStore): { destroy
       resize.disconnect();
       dark.removeEventListener('change', onScheme);
       if (frame !== 0) cancelAnimationFrame(frame);
+      clearTimeout(timer);
       chart.destroy();
     },
   };

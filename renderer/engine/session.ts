@@ -39,6 +39,9 @@ export class EngineSession {
     const all = this.reads === 'all';
     await Promise.all([
       this.fetchStatus().catch((e: unknown) => s.logNote('error', `Status: ${errorMessage(e)}`, Date.now())),
+      this.fetchRecentSamples().catch((e: unknown) =>
+        s.logNote('warn', `Timeline history: ${errorMessage(e)}`, Date.now()),
+      ),
       this.fetchSettings().catch((e: unknown) =>
         s.logNote('error', `Settings: ${errorMessage(e)}`, Date.now()),
       ),
@@ -94,6 +97,14 @@ export class EngineSession {
     // A late answer from a replaced client, or one a pushed status overtook, is older than what the store has.
     if (client === this.client && this.pushed.status === pushedBefore)
       this.store.getState().applyStatus(status);
+  }
+
+  /** The last minutes of readings once, on connecting: the timeline starts full; `sample` events follow. */
+  private async fetchRecentSamples(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const recent = await withTimeout(client.call('samples.recent'), CALL_MS, 'samples.recent did not answer');
+    if (client === this.client) this.store.getState().backfillReadings(recent.samples);
   }
 
   /** The settings once, on connecting: `settings` events bring every later change, from any window. */

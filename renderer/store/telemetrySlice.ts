@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { AppState } from './appStore';
-import { TelemetryRing } from './telemetryRing';
+import { TelemetryRing, type RingPoint } from './telemetryRing';
 
 /** One GPU reading as the gauge shows it. */
 export interface Reading {
@@ -26,6 +26,8 @@ export interface GpuProcess {
 export interface TelemetrySlice {
   telemetry: { ring: TelemetryRing; seq: number; latest: Reading | null; processes: readonly GpuProcess[] };
   pushReading: (r: Reading) => void;
+  /** The engine's readings from before this window connected, merged with the live ones. */
+  backfillReadings: (points: readonly RingPoint[]) => void;
   /** The latest sample's process list; an unchanged list keeps its identity (no render for it). */
   setProcesses: (list: readonly GpuProcess[]) => void;
 }
@@ -36,8 +38,14 @@ export const createTelemetrySlice: StateCreator<AppState, [], [], TelemetrySlice
     const { ring, seq, latest } = get().telemetry;
     // A repeated reading (the status echoing the last sample) adds nothing to the chart.
     if (latest && r.atMs === latest.atMs) return;
-    ring.push(r.atMs, r.usage, r.usedMiB);
+    ring.push(r.atMs, r.usage);
     set({ telemetry: { ...get().telemetry, ring, seq: seq + 1, latest: r } });
+  },
+  backfillReadings: (points) => {
+    if (points.length === 0) return;
+    const t = get().telemetry;
+    t.ring.merge(points);
+    set({ telemetry: { ...t, seq: t.seq + 1 } });
   },
   setProcesses: (list) => {
     const t = get().telemetry;

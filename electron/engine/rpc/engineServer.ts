@@ -28,6 +28,7 @@ type Handlers = { [M in Method]: Handler<M> };
 const handlers: Handlers = {
   ping: () => ({ protocol: PROTOCOL_VERSION, pid: process.pid }),
   status: (e) => e.status(),
+  'samples.recent': (e) => e.recentSamples(),
   restore: (e) => e.restore(),
   offload: (e) => e.offload(),
   'settings.get': (e) => e.getSettings(),
