@@ -22,6 +22,7 @@ export const OVERLAY_METHODS: ReadonlySet<Method> = new Set<Method>([
   'settings.get',
   'info',
   'dictation.stop',
+  'dictation.state',
 ]);
 
 /**
@@ -80,6 +81,7 @@ export const WINDOW_RULES: { [M in Method]: WindowRule<M> } = {
   report: 'allowed',
   'dictation.start': (p) => (p.source === 'file' || p.path !== undefined ? NO_PATHS : null),
   'dictation.stop': 'allowed',
+  'dictation.state': 'allowed',
   'audio.push': 'allowed',
   'history.list': 'allowed',
   // The user's own transcripts: the window that shows them may delete them.

@@ -83,6 +83,18 @@ export const methods = {
     result: z.object({ source: z.string() }),
   },
   'dictation.stop': { params: empty, result: z.object({ transcripts: z.number().int() }) },
+  /**
+   * Where dictation is now, asked once on connecting (then `dictation` events follow): a window opened during a
+   * dictation the hotkey or the tray started shows it. `listeningForMs` is relative, so clocks need not agree.
+   */
+  'dictation.state': {
+    params: empty,
+    result: z.object({
+      state: z.enum(['listening', 'transcribing', 'stopped']),
+      source: z.string().nullable(),
+      listeningForMs: z.number().nonnegative().nullable(),
+    }),
+  },
   /** 16 kHz mono samples for a `push` dictation (≤ 1 s per message). */
   'audio.push': {
     params: z.strictObject({

@@ -12,7 +12,7 @@ import { wallClock, type TimerHandle } from './runtime/clock';
 import { loadSettings, saveSettings, type SettingsProblem } from './runtime/settingsFile';
 import { userDataPaths } from './runtime/userDataDir';
 import type { Scenario } from './simulation/scenario';
-import type { DictationService } from './dictation/dictationService';
+import type { DictationService, DictationState } from './dictation/dictationService';
 import type { CatalogEntry } from './models/catalog';
 import { ModelLibrary } from './models/modelLibrary';
 import { SpeechStack } from './speechStack';
@@ -131,6 +131,11 @@ export class Engine {
   get dictation(): DictationService {
     if (!this.speech) throw new Error(SPEECH_OFF);
     return this.speech.dictation;
+  }
+
+  /** Where dictation is now; with speech off or no model, nothing is dictating. */
+  dictationState(): DictationState {
+    return this.speech?.loadedDictation?.state() ?? { state: 'stopped', source: null, listeningForMs: null };
   }
 
   async listHistory(limit: number) {

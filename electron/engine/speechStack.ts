@@ -117,6 +117,11 @@ export class SpeechStack {
     return this.loaded.service;
   }
 
+  /** The dictation service when a model is loaded, else null (never throws, unlike `dictation`). */
+  get loadedDictation(): DictationService | null {
+    return this.loaded?.service ?? null;
+  }
+
   get active(): { id: string; source: string } | null {
     return this.loaded ? { id: this.loaded.location.id, source: this.loaded.location.source } : null;
   }

@@ -21,8 +21,8 @@ export type SessionReads = 'all' | 'overlay';
 export class EngineSession {
   private client: EngineClient | null = null;
   private unsubscribe: (() => void) | null = null;
-  /** Status and settings events received: a resync's answer must not replace a newer pushed one. */
-  private readonly pushed = { status: 0, settings: 0 };
+  /** Status, settings and dictation events received: a resync's answer must not replace a newer pushed one. */
+  private readonly pushed = { status: 0, settings: 0, dictation: 0 };
 
   constructor(
     private readonly store: AppStore,
@@ -39,9 +39,14 @@ export class EngineSession {
     const all = this.reads === 'all';
     await Promise.all([
       this.fetchStatus().catch((e: unknown) => s.logNote('error', `Status: ${errorMessage(e)}`, Date.now())),
-      this.fetchRecentSamples().catch((e: unknown) =>
-        s.logNote('warn', `Timeline history: ${errorMessage(e)}`, Date.now()),
+      this.fetchDictation().catch((e: unknown) =>
+        s.logNote('warn', `Dictation state: ${errorMessage(e)}`, Date.now()),
       ),
+      // Only windows draw the timeline; the overlay's port may not read it.
+      all &&
+        this.fetchRecentSamples().catch((e: unknown) =>
+          s.logNote('warn', `Timeline history: ${errorMessage(e)}`, Date.now()),
+        ),
       this.fetchSettings().catch((e: unknown) =>
         s.logNote('error', `Settings: ${errorMessage(e)}`, Date.now()),
       ),
@@ -71,7 +76,7 @@ export class EngineSession {
   }
 
   private onEvent(e: EngineEvent): void {
-    if (e.type === 'status' || e.type === 'settings') this.pushed[e.type]++;
+    if (e.type === 'status' || e.type === 'settings' || e.type === 'dictation') this.pushed[e.type]++;
     this.store.getState().receive(e, Date.now());
     if (this.reads === 'all' && (e.type === 'speech' || endsDownload(e))) void this.fetchModels();
   }
@@ -97,6 +102,21 @@ export class EngineSession {
     // A late answer from a replaced client, or one a pushed status overtook, is older than what the store has.
     if (client === this.client && this.pushed.status === pushedBefore)
       this.store.getState().applyStatus(status);
+  }
+
+  /**
+   * Dictation once, on connecting: a dictation the hotkey or the tray started before this window connected shows
+   * at once (with its elapsed time); `dictation` events follow.
+   */
+  private async fetchDictation(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const pushedBefore = this.pushed.dictation;
+    const d = await withTimeout(client.call('dictation.state'), CALL_MS, 'dictation.state did not answer');
+    if (client !== this.client || this.pushed.dictation !== pushedBefore) return;
+    const now = Date.now();
+    const event = { type: 'dictation', state: d.state, source: d.source ?? '', queued: 0 } as const;
+    this.store.getState().applyDictationEvent(event, now - (d.listeningForMs ?? 0));
   }
 
   /** The last minutes of readings once, on connecting: the timeline starts full; `sample` events follow. */

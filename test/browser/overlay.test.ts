@@ -175,4 +175,26 @@ describe.skipIf(missing !== null)('the recording overlay', () => {
     await context.close();
     await popover.context.close();
   });
+
+  it('a window that connects during a dictation shows it at once, with the time already spent', async () => {
+    const popover = await openApp(browser, harness.url);
+    const dictate = popover.page.locator(byTestId('dictate'));
+    await expect.poll(() => dictate.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await dictate.click();
+    await harness.bridge.waitForEvent((e) => e.type === 'dictation' && e.state === 'listening', {
+      timeoutMs: 10_000,
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    // Opened now: it never saw the `dictation` event.
+    const context = await browser.newContext({ viewport: OVERLAY_VIEWPORT });
+    const overlay = await context.newPage();
+    await overlay.goto(harness.pageUrl('overlay'));
+    const root = overlay.locator(byTestId('overlay'));
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 10_000 }).toBe('listening');
+    expect(await overlay.locator(byTestId('overlay-elapsed')).textContent()).toMatch(/^0:0[1-9]$/);
+    await dictate.click();
+    await expect.poll(() => root.getAttribute('data-state'), { timeout: 10_000 }).toBe('hidden');
+    await context.close();
+    await popover.context.close();
+  });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { EngineEvent } from '../../../shared/engineEvents';
 import type { Settings } from '../../../shared/settings';
+import type { ResultOf } from '../../../shared/contract';
 import type { AudioSource } from '../audio/audioTypes';
 import { LevelMeter, metered } from '../audio/levelMeter';
 import { createPushSource, type PushSource } from '../audio/pushSource';
@@ -31,7 +32,11 @@ export interface DictationServiceDeps {
 
 const SAVE_RETRY_DELAYS_MS = [500, 2000, 5000];
 
+export type DictationState = ResultOf<'dictation.state'>;
+
 interface Session {
+  /** performance.now() when listening started: the overlay's elapsed time for a window that connects late. */
+  startedAt: number;
   label: string;
   push: PushSource | null;
   journal: DictationJournal | null;
@@ -61,6 +66,14 @@ export class DictationService {
     return this.session !== null;
   }
 
+  /** What a window that connects now must show (the `dictation` events it missed, summed up). */
+  state(): DictationState {
+    const s = this.session;
+    if (!s) return { state: 'stopped', source: null, listeningForMs: null };
+    const listeningForMs = Math.round(performance.now() - s.startedAt);
+    return { state: s.stopping ? 'transcribing' : 'listening', source: s.label, listeningForMs };
+  }
+
   async start(kind: DictationSourceKind, file?: string): Promise<{ source: string }> {
     if (this.session) throw new Error(`already dictating (${this.session.label}); stop it first`);
     if (kind === 'file' && !file) throw new Error('a file dictation needs a path');
@@ -76,6 +89,7 @@ export class DictationService {
     const source = stoppable(push?.source ?? read, controller.signal);
     const done = this.run(source, label, journal, meter);
     this.session = {
+      startedAt: performance.now(),
       label,
       push,
       journal,

@@ -36,6 +36,7 @@ const handlers: Handlers = {
   report: (e) => ({ text: e.report() }),
   'dictation.start': (e, p) => e.dictation.start(p.source, p.path),
   'dictation.stop': async (e) => ({ transcripts: await e.dictation.stop() }),
+  'dictation.state': (e) => e.dictationState(),
   'audio.push': (e, { samples }) => ({
     buffered: e.dictation.push(samples instanceof Float32Array ? samples : Float32Array.from(samples)),
   }),

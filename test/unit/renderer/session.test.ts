@@ -29,11 +29,11 @@ afterEach(() => {
 });
 
 describe('EngineSession', () => {
-  it('the overlay’s session asks only for what its port may read: status, settings and info', async () => {
+  it('the overlay’s session asks only for what its port may read: status, dictation, settings and info', async () => {
     const r = connected();
     const overlay = new EngineSession(r.store, 'overlay');
     await overlay.sync(r.client);
-    expect([...r.engine.requests].sort()).toEqual(['info', 'settings.get', 'status']);
+    expect([...r.engine.requests].sort()).toEqual(['dictation.state', 'info', 'settings.get', 'status']);
     r.engine.emit({ type: 'speech', model: { id: 'tiny-ctc', source: 'bundled' }, problem: null });
     await vi.advanceTimersByTimeAsync(10);
     expect(r.engine.requests).not.toContain('models.list');
