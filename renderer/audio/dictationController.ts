@@ -2,7 +2,7 @@ import type { EngineApi } from '../engine/engineApi';
 import { errorMessage } from '../engine/withTimeout';
 import type { AppStore } from '../store/appStore';
 import { FrameBatcher } from './frameBatcher';
-import { inputLevel } from './inputLevel';
+import { inputLevel } from '../../shared/inputLevel';
 import { startMicCapture, type MicCapture } from './micCapture';
 import { describeMicError } from './micErrors';
 
