@@ -1,7 +1,7 @@
 import { usageOf } from '../../../../shared/gpuSample';
 import { levelForUsage } from '../../../../shared/pressurePolicy';
 import type { EngineStatus } from '../../../../shared/engineEvents';
-import { formatStatusReport } from '../../memory/statusReport';
+import { formatStatusReport, gpuStatusOf } from '../../memory/statusReport';
 import { openCliProbe } from '../cliProbe';
 import { cliSettings } from '../cliSettings';
 import type { ParsedArgs } from '../main';
@@ -21,6 +21,7 @@ export async function statusCommand({ values }: ParsedArgs): Promise<number> {
       freeMiB: sample?.freeMiB ?? 0,
       reservedMiB: sample?.reservedMiB ?? null,
       gpu: sample ? { ...sample.gpu } : null,
+      gpus: sample ? [gpuStatusOf(sample, levelForUsage(usage, settings.memory.thresholds))] : [],
       probe: { kind: probe.kind, ok: true },
       models: [],
       gpuErrors: {
