@@ -602,7 +602,7 @@ export class MemoryManager {
       if (this.prewarming.has(m.id)) continue;
       const buildMs = host.cpuBuildMs(m.id) ?? m.estimateMiB * BUILD_MS_PER_MIB;
       if (eta > buildMs + PREWARM_MARGIN_MS) continue;
-      const detail = `EMERGENCY predicted in ${(eta / 1000).toFixed(1)} s; ${m.id}'s CPU copy takes ~${(buildMs / 1000).toFixed(1)} s`;
+      const detail = `EMERGENCY predicted in ${(eta / 1000).toFixed(1)} s; ${m.id}'s standby takes ~${(buildMs / 1000).toFixed(1)} s`;
       this.prewarmOne(m, w.policy.level, detail);
     }
   }
