@@ -93,7 +93,9 @@ export class SimulatedGpu {
     return {
       kind: 'simulated',
       device: this.info,
+      watched: [this.info],
       devices: () => [this.info],
+      sampleAll: (nowMs) => [this.sample(nowMs)],
       sample: (nowMs) => this.sample(nowMs),
       close: () => undefined,
     };
