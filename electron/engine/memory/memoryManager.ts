@@ -504,7 +504,7 @@ export class MemoryManager {
     this.deps.emit({ type: 'level', from, to, usage, gpu });
     if (to === 'NORMAL') this.background('dropping standbys', () => this.dropStandbys(gpu));
     // A GPU under pressure is no place for another GPU's standby.
-    if (levelRank(to) > levelRank('NORMAL')) void this.deps.host.dropGpuStandbysOn(gpu);
+    if (levelRank(to) > levelRank('NORMAL')) this.dropGpuStandbysOn(gpu);
     this.fire(to.toLowerCase() as LevelCallbackName, to);
   }
 
@@ -554,7 +554,7 @@ export class MemoryManager {
     const views = host.views().filter((m) => m.device === 'gpu' && m.gpu === gpu);
     const onGpu = views.map((m) => m.id);
     const ids = [...new Set([...onGpu, ...host.gpuLoadsInFlight(gpu)])];
-    void host.dropGpuStandbysOn(gpu);
+    this.dropGpuStandbysOn(gpu);
     const released = ids.map(
       (id) =>
         new Promise<void>((resolve) => {
@@ -586,6 +586,19 @@ export class MemoryManager {
    * Predictive pre-warm: when the usage trend says EMERGENCY comes sooner than a model's CPU copy takes to build
    * (plus a margin), build it now, whatever the level, so the evacuation finds it ready.
    */
+  /** Not queued: a pressed GPU gets the memory of other GPUs' standbys back at once. */
+  private dropGpuStandbysOn(gpu: number): void {
+    this.deps.host
+      .dropGpuStandbysOn(gpu)
+      .catch((error: unknown) =>
+        this.deps.emit({
+          type: 'failure',
+          during: `dropping standbys on GPU ${gpu}`,
+          message: messageOf(error),
+        }),
+      );
+  }
+
   /** The GPU a standby waits on is still usable and not itself at EMERGENCY. */
   private gpuStillTakes(gpu: number): boolean {
     const w = this.watches.get(gpu);
