@@ -588,15 +588,13 @@ export class MemoryManager {
    */
   /** Not queued: a pressed GPU gets the memory of other GPUs' standbys back at once. */
   private dropGpuStandbysOn(gpu: number): void {
-    this.deps.host
-      .dropGpuStandbysOn(gpu)
-      .catch((error: unknown) =>
-        this.deps.emit({
-          type: 'failure',
-          during: `dropping standbys on GPU ${gpu}`,
-          message: messageOf(error),
-        }),
-      );
+    this.deps.host.dropGpuStandbysOn(gpu).catch((error: unknown) =>
+      this.deps.emit({
+        type: 'failure',
+        during: `dropping standbys on GPU ${gpu}`,
+        message: messageOf(error),
+      }),
+    );
   }
 
   /** The GPU a standby waits on is still usable and not itself at EMERGENCY. */
