@@ -543,9 +543,10 @@ export class MemoryManager {
   }
 
   /**
-   * EMERGENCY frees the GPU first, ahead of anything queued: every GPU session leaves service at once (released
-   * as soon as the runs on it end), restores and first loads still in flight are abandoned, and runs wait for
-   * the CPU copies. `ms` is from the EMERGENCY reading to the last GPU session's release.
+   * EMERGENCY frees the pressed GPU first, ahead of anything queued: every session on it leaves service at once
+   * (released as soon as the runs on it end), restores and first loads onto it still in flight are abandoned, and
+   * runs go to a copy pre-warmed on a calm GPU or wait for the CPU copies. Other GPUs' standbys on it go too.
+   * `ms` is from the EMERGENCY reading to the last session's release.
    */
   private evacuateGpu(sample: GpuSample): void {
     const host = this.deps.host;
@@ -582,10 +583,6 @@ export class MemoryManager {
     });
   }
 
-  /**
-   * Predictive pre-warm: when the usage trend says EMERGENCY comes sooner than a model's CPU copy takes to build
-   * (plus a margin), build it now, whatever the level, so the evacuation finds it ready.
-   */
   /** Not queued: a pressed GPU gets the memory of other GPUs' standbys back at once. */
   private dropGpuStandbysOn(gpu: number): void {
     this.deps.host.dropGpuStandbysOn(gpu).catch((error: unknown) =>
@@ -603,6 +600,11 @@ export class MemoryManager {
     return w !== undefined && !this.outGpus.has(gpu) && w.policy.level !== 'EMERGENCY';
   }
 
+  /**
+   * Predictive pre-warm: when a GPU's usage trend says EMERGENCY comes sooner than a model's standby takes to
+   * build (plus a margin), build it now, whatever the level, so the evacuation finds it ready: on a calm GPU when
+   * one admits it, else on the CPU.
+   */
   private prewarmAhead(w: GpuWatch): void {
     if (!this.settings.predictivePrewarm || w.policy.level === 'EMERGENCY') return;
     const eta = msUntil(w.trend, this.settings.thresholds.emergency);
