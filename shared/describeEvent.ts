@@ -5,19 +5,19 @@ import type { Thresholds } from './settings';
 export function describeEvent(e: EngineEvent): string {
   switch (e.type) {
     case 'sample':
-      return `sample   ${(e.usage * 100).toFixed(1)}% ${Math.round(e.sample.usedMiB)}/${Math.round(e.sample.totalMiB)} MiB`;
+      return `sample   GPU ${e.sample.gpu.index} ${(e.usage * 100).toFixed(1)}% ${Math.round(e.sample.usedMiB)}/${Math.round(e.sample.totalMiB)} MiB`;
     case 'status':
       return `status   ${e.status.level} ${(e.status.usage * 100).toFixed(1)}%, ${e.status.models.map((m) => `${m.id}@${m.device}`).join(' ') || 'no models'}`;
     case 'settings':
       return `settings hotkey ${e.settings.speech.hotkey}, ${describeThresholds(e.settings.memory.thresholds)}`;
     case 'level':
-      return `level    ${e.from} → ${e.to} at ${(e.usage * 100).toFixed(1)}%`;
+      return `level    ${e.from} → ${e.to} at ${(e.usage * 100).toFixed(1)}%${e.gpu === undefined ? '' : ` (GPU ${e.gpu})`}`;
     case 'action':
       return `action   ${e.name} (${e.level}) ${e.ms.toFixed(2)} ms${e.detail ? ` — ${e.detail}` : ''}`;
     case 'placement':
-      return `place    ${e.model}: ${e.from ?? 'new'} → ${e.to} in ${e.ms.toFixed(1)} ms — ${e.reason}`;
+      return `place    ${e.model}: ${e.from ?? 'new'}${gpuTag(e.fromGpu)} → ${e.to}${gpuTag(e.gpu)} in ${e.ms.toFixed(1)} ms — ${e.reason}`;
     case 'gpu-error':
-      return `gpu-err  ${e.kind} ${e.inWindow}/${e.limit} in window${e.retriedOn ? `, retried on ${e.retriedOn}` : ''} — ${e.message}`;
+      return `gpu-err  ${e.kind}${e.gpu === null ? '' : ` on GPU ${e.gpu}`} ${e.inWindow}/${e.limit} in window${e.retriedOn ? `, retried on ${e.retriedOn}` : ''} — ${e.message}`;
     case 'permanent-cpu':
       return `cpu-pin  permanent CPU fallback ${e.on ? 'ON' : 'off'}`;
     case 'refused':
@@ -45,4 +45,9 @@ export function describeEvent(e: EngineEvent): string {
 
 function describeThresholds(t: Thresholds): string {
   return `warning ${t.warning} critical ${t.critical} emergency ${t.emergency} restore ${t.restore}`;
+}
+
+/** " 1" after a device that is GPU 1; nothing for the CPU. */
+function gpuTag(gpu: number | undefined): string {
+  return gpu === undefined ? '' : ` ${gpu}`;
 }

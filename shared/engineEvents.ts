@@ -38,11 +38,36 @@ export const modelStatusSchema = z.object({
   estimateMiB: z.number(),
   reason: z.string(),
   movedAtMs: z.number(),
+  /** The GPU it runs on (its index), null on the CPU. */
+  gpu: z.number().int().nullable(),
   /** True while the model holds no session (idle unload): it loads again when dictation starts. */
   unloaded: z.boolean().optional(),
 });
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
 
+/** One watched GPU: its identity, its own level and figures, and its own GPU error strikes. */
+export const gpuStatusSchema = z.object({
+  index: z.number().int(),
+  uuid: z.string(),
+  name: z.string(),
+  vendor: z.string(),
+  level,
+  usage: z.number(),
+  totalMiB: z.number(),
+  usedMiB: z.number(),
+  freeMiB: z.number(),
+  reservedMiB: z.number().nullable(),
+  lastSampleAtMs: z.number().nullable(),
+  /** GPU errors on this GPU within the strike window; at the limit the GPU is `out` (no model goes there). */
+  strikes: z.number().int(),
+  out: z.boolean(),
+});
+export type GpuStatus = z.infer<typeof gpuStatusSchema>;
+
+/**
+ * The top-level level and figures are those of the most pressed GPU, so a one-GPU client reads them as before;
+ * `gpus` lists every watched GPU.
+ */
 export const engineStatusSchema = z.object({
   level,
   usage: z.number(),
@@ -51,6 +76,7 @@ export const engineStatusSchema = z.object({
   freeMiB: z.number(),
   reservedMiB: z.number().nullable(),
   gpu: z.object({ name: z.string(), index: z.number(), uuid: z.string(), vendor: z.string() }).nullable(),
+  gpus: z.array(gpuStatusSchema),
   probe: z.object({ kind: z.string(), ok: z.boolean(), error: z.string().optional() }),
   models: z.array(modelStatusSchema),
   /**
@@ -94,7 +120,14 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   /** Settings the engine accepted (saved and applied), whoever changed them: main re-binds the hotkey from it. */
   z.object({ type: z.literal('settings'), settings: settingsSchema }),
   z.object({ type: z.literal('sample'), sample: gpuSampleSchema, usage: z.number() }),
-  z.object({ type: z.literal('level'), from: level, to: level, usage: z.number() }),
+  /** A GPU's level changed (`gpu`: its index; absent from engines that watch one GPU). */
+  z.object({
+    type: z.literal('level'),
+    from: level,
+    to: level,
+    usage: z.number(),
+    gpu: z.number().int().optional(),
+  }),
   z.object({
     type: z.literal('action'),
     name: z.enum(ACTION_NAMES),
@@ -116,10 +149,16 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     ms: z.number(),
     /** Leaving the GPU: when its session was released (an EMERGENCY frees the GPU before the CPU copy is ready). */
     releasedMs: z.number().optional(),
+    /** To a GPU: which one (its index). */
+    gpu: z.number().int().optional(),
+    /** From a GPU (GPU → GPU, GPU → CPU): which one. */
+    fromGpu: z.number().int().optional(),
   }),
   z.object({
     type: z.literal('gpu-error'),
     kind: z.string(),
+    /** The GPU that failed (its index); its own strikes are `inWindow`. */
+    gpu: z.number().int().nullable(),
     /** Errors since the last Restore to GPU; `inWindow` of them within `windowMs` count towards `limit`. */
     count: z.number().int(),
     inWindow: z.number().int(),

@@ -70,6 +70,14 @@ export const adaptiveSamplingSchema = z.strictObject(
 );
 export type AdaptiveSamplingSettings = z.infer<typeof adaptiveSamplingSchema>;
 
+/** The `memory.gpu` value that watches every GPU. */
+export const GPU_AUTO = 'auto';
+
+/** The GPU the user pinned (an index or a UUID), or null for every GPU ("auto"). */
+export function pinnedGpu(setting: string): string | null {
+  return setting === GPU_AUTO || setting.trim() === '' ? null : setting;
+}
+
 export const memorySettingsSchema = z.strictObject(
   {
     thresholds: thresholdsSchema.default({ warning: 0.8, critical: 0.9, emergency: 0.95, restore: 0.6 }),
@@ -99,11 +107,15 @@ export const memorySettingsSchema = z.strictObject(
       .min(0, { error: 'GPU headroom must be at least 0 MiB' })
       .max(1_048_576, { error: 'GPU headroom must be at most 1048576 MiB (1 TiB)' })
       .default(256),
-    /** Which GPU to watch and use: an index ("0") or a UUID; empty = the first. */
+    /**
+     * Which GPUs to watch and use: "auto" (every GPU; models go where there is most room) or one pinned by its
+     * index ("0") or UUID. The empty string of older settings files means "auto".
+     */
     gpu: z
-      .string({ error: 'GPU must be an index or a UUID' })
-      .max(128, { error: 'GPU must be an index or a UUID (at most 128 characters)' })
-      .default(''),
+      .string({ error: 'GPU must be "auto", an index or a UUID' })
+      .max(128, { error: 'GPU must be "auto", an index or a UUID (at most 128 characters)' })
+      .default(GPU_AUTO)
+      .transform((v) => (v.trim() === '' ? GPU_AUTO : v)),
     devicePreference: z
       .enum(['auto', 'gpu', 'cpu'], { error: 'device preference must be auto, gpu or cpu' })
       .default('auto'),

@@ -290,17 +290,16 @@ async function startReal(
     gpuAvailable: gpuEp !== null,
     probeKind: ready.kind,
     readings: {
-      readFreeMiB: async () => (await monitor.sampleNow())?.freeMiB ?? null,
-      requestSample: (afterMs) => void wallClock.setTimeout(() => void monitor.sampleNow(), afterMs),
-      readProcessMiB: async () => (await monitor.sampleNow())?.processMiB ?? null,
+      readFreeMiB: async (gpu) => (await monitor.sampleNow(gpu))?.freeMiB ?? null,
+      requestSample: (afterMs, gpu) => void wallClock.setTimeout(() => void monitor.sampleNow(gpu), afterMs),
+      readProcessMiB: async (gpu) => (await monitor.sampleNow(gpu))?.processMiB ?? null,
       setSamplingInterval: (ms) => monitor.setInterval(ms),
     },
     emit,
   });
   const { host } = stack;
   manager = stack.manager;
-  const last = monitor.lastSample;
-  if (last) manager.onSample(last);
+  for (const last of monitor.lastSamples()) manager.onSample(last);
   return {
     manager,
     host,

@@ -5,6 +5,7 @@ import { processLink } from './rpc/processPort';
 import { sendEvent, serveEngine } from './rpc/engineServer';
 import { WindowPorts } from './rpc/windowPorts';
 import { EngineLog } from './runtime/engineLog';
+import { matchCudaToNvmlOrder } from './runtime/cudaDeviceOrder';
 import { readTextFileSafely } from './runtime/safeFile';
 import { userDataDir, userDataPaths } from './runtime/userDataDir';
 import { parseScenario, type Scenario } from './simulation/scenario';
@@ -16,6 +17,7 @@ import { readCatalogFile } from './models/catalogFile';
  * --catalog FILE (more models to offer: a mirror's catalog, see models/catalogFile.ts).
  */
 async function startEngineProcess(): Promise<void> {
+  matchCudaToNvmlOrder();
   const link = processLink();
   if (!link) {
     throw new Error('the engine must be started by a parent process (utilityProcess or child_process)');

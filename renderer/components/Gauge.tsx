@@ -38,13 +38,23 @@ interface BarProps {
   level: string | null;
   thresholds: Thresholds | null;
   gpuName: string | null;
+  /** The threshold names under the bar (one GPU row per GPU shows them once). */
+  legend?: boolean;
+  testId?: string;
 }
 
 /**
  * SVG rather than positioned HTML: the marks' places are attributes, so no inline style is needed (the CSP
  * allows none). The bar stretches; `non-scaling-stroke` keeps the marks' lines one width.
  */
-function ThresholdBar({ permille, level, thresholds, gpuName }: BarProps) {
+export function ThresholdBar({
+  permille,
+  level,
+  thresholds,
+  gpuName,
+  legend = true,
+  testId = 'threshold-bar',
+}: BarProps) {
   const usage = permille / 1000;
   const label =
     `GPU memory used${gpuName ? ` on ${gpuName}` : ''}: ${formatUsage(usage)}` +
@@ -53,7 +63,7 @@ function ThresholdBar({ permille, level, thresholds, gpuName }: BarProps) {
     <>
       <svg
         className="threshold-bar"
-        data-testid="threshold-bar"
+        data-testid={testId}
         viewBox="0 0 100 12"
         preserveAspectRatio="none"
         role="img"
@@ -72,7 +82,7 @@ function ThresholdBar({ permille, level, thresholds, gpuName }: BarProps) {
             <line
               key={m}
               className={`bar-mark mark-${m}`}
-              data-testid={`threshold-mark-${m}`}
+              data-testid={testId === 'threshold-bar' ? `threshold-mark-${m}` : undefined}
               x1={thresholds[m] * 100}
               x2={thresholds[m] * 100}
               y1="0"
@@ -81,7 +91,7 @@ function ThresholdBar({ permille, level, thresholds, gpuName }: BarProps) {
             />
           ))}
       </svg>
-      {thresholds && (
+      {thresholds && legend && (
         <p className="bar-legend" aria-hidden="true">
           {MARKS.map((m) => (
             <span key={m} className={`legend-${m}`}>

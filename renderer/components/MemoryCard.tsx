@@ -3,6 +3,7 @@ import type { ModelStatus } from '../../shared/engineEvents';
 import { useApp } from '../store/useApp';
 import { formatClock } from './format';
 import { Gauge } from './Gauge';
+import { GpuRows } from './GpuRows';
 import { LevelBadge } from './LevelBadge';
 import { OffloadButton } from './OffloadButton';
 import { placementLine, prefersCpu } from './placementLine';
@@ -19,6 +20,7 @@ export function MemoryCard() {
   // Read only while stale: the reading's time changes with every sample, and selecting it always would
   // re-render the whole card ten times a second (bench (f)).
   const lastAt = useApp((s) => (s.connection.state !== 'live' ? (s.telemetry.latest?.atMs ?? null) : null));
+  const manyGpus = useApp((s) => (s.status?.gpus.length ?? 0) > 1);
   if (noGpu) return <NoGpuCard stale={stale} />;
   return (
     <section
@@ -36,7 +38,7 @@ export function MemoryCard() {
           Reconnecting: last known figures{lastAt !== null ? ` from ${formatClock(lastAt)}` : ''}
         </p>
       )}
-      <Gauge />
+      {manyGpus ? <GpuRows /> : <Gauge />}
       <ModelLines />
       <div className="actions">
         <RestoreButton />
@@ -83,7 +85,7 @@ const ModelLine = memo(function ModelLine({ model }: { model: ModelStatus }) {
     s.status ? placementLine(model, s.status, s.settings.saved?.memory.thresholds.restore ?? null) : '',
   );
   return (
-    <li data-testid={`model-line-${model.id}`} data-device={model.device}>
+    <li data-testid={`model-line-${model.id}`} data-device={model.device} data-gpu={model.gpu ?? 'none'}>
       <span className={`device device-${model.device}`}>{model.id}</span> <span>{text}</span>
     </li>
   );

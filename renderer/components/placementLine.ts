@@ -23,7 +23,11 @@ const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
  * the restore threshold); otherwise the engine's own reason.
  */
 export function placementLine(model: ModelStatus, status: EngineStatus, restore: number | null): string {
-  if (model.device === 'gpu') return `on the GPU (${model.ep}): ${model.reason}`;
+  if (model.device === 'gpu') {
+    // With several GPUs the line names the one it is on.
+    const where = status.gpus.length > 1 && model.gpu !== null ? `GPU ${model.gpu}` : 'the GPU';
+    return `on ${where} (${model.ep}): ${model.reason}`;
+  }
   if (model.unloaded) return `not loaded: ${model.reason}`;
   if (prefersCpu(model) || IDLE_RELEASE.test(model.reason)) return `on the CPU: ${model.reason}`;
   return `on the CPU: ${cpuRule(status, restore) ?? model.reason}`;

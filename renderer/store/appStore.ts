@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { EngineEvent } from '../../shared/engineEvents';
+import type { EngineEvent, EngineStatus } from '../../shared/engineEvents';
 import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
 import { createDictationSlice, type DictationSlice } from './dictationSlice';
 import { createEngineSlice, type EngineSlice } from './engineSlice';
@@ -47,6 +47,9 @@ export function createAppStore(): AppStore {
       const s = a[1]();
       switch (e.type) {
         case 'sample':
+          // With several GPUs the gauge and the timeline follow the most pressed one (the status's `gpu`);
+          // the GPU rows show each from the status.
+          if (!isShownGpu(s.status, e.sample.gpu.index)) return;
           s.pushReading({
             atMs: e.sample.atMs,
             usage: e.usage,
@@ -63,7 +66,8 @@ export function createAppStore(): AppStore {
           s.setSavedSettings(e.settings);
           return;
         case 'level':
-          s.patchLevel(e.to);
+          // The badge is the most pressed GPU's level: another GPU's change waits for the status it brings.
+          if (e.gpu === undefined || isShownGpu(s.status, e.gpu)) s.patchLevel(e.to);
           break;
         case 'transcript':
           s.addLiveTranscript(e, atMs);
@@ -89,4 +93,10 @@ export function createAppStore(): AppStore {
       s.logEvent(e, atMs);
     },
   }));
+}
+
+/** The GPU whose figures the gauge, the badge and the timeline show: the only one, or the most pressed. */
+function isShownGpu(status: EngineStatus | null, gpu: number): boolean {
+  if (!status || status.gpus.length <= 1) return true;
+  return status.gpu?.index === gpu;
 }

@@ -98,7 +98,7 @@ export const FIELDS: readonly FieldSpec[] = [
     path: ['memory', 'gpu'],
     kind: 'text',
     label: 'GPU',
-    hint: 'An index such as 0 or a UUID; empty uses the first GPU.',
+    hint: 'auto watches every GPU and places models where there is most room; an index such as 0 or a UUID pins one.',
   },
   {
     key: 'device',

@@ -10,6 +10,7 @@ export function shareStatus(prev: EngineStatus | null, next: EngineStatus): Engi
     ...next,
     models: same(prev.models, next.models) ? prev.models : next.models,
     gpu: same(prev.gpu, next.gpu) ? prev.gpu : next.gpu,
+    gpus: same(prev.gpus, next.gpus) ? prev.gpus : next.gpus,
     probe: same(prev.probe, next.probe) ? prev.probe : next.probe,
     gpuErrors: same(prev.gpuErrors, next.gpuErrors) ? prev.gpuErrors : next.gpuErrors,
   };

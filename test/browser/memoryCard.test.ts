@@ -57,6 +57,34 @@ describe.skipIf(chromiumMissing !== null)('the memory card', () => {
     await context.close();
   });
 
+  it('two GPUs: one compact gauge row per GPU with its own level, and the model line names its GPU', async () => {
+    const harness = await harnessWith({ scenario: path.join(SCENARIOS, 'ui-two-gpus.json') });
+    const { page, context, problems } = await openApp(browser, harness.url, POPOVER);
+    const rows = page.locator(byTestId('gpu-rows')).locator('li');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    // The scenario's LLM fills GPU 1 (24 GB) past WARNING; GPU 0 stays calm: each row has its own level.
+    const gpu0 = page.locator(byTestId('gpu-row-0'));
+    const gpu1 = page.locator(byTestId('gpu-row-1'));
+    await expect.poll(() => gpu1.getAttribute('data-level'), { timeout: 10_000 }).toBe('WARNING');
+    expect(await gpu0.getAttribute('data-level')).toBe('NORMAL');
+    expect(await gpu0.textContent()).toMatch(/^GPU 0 · Simulated 8 GB\d+\.\d%\d+ \/ 8000 MiBNORMAL$/);
+    expect(await gpu1.textContent()).toMatch(/^GPU 1 · Simulated 24 GB8\d\.\d%\d+ \/ 24000 MiBWARNING/);
+    expect(await page.locator(byTestId('gpu-bar-1')).getAttribute('aria-label')).toMatch(
+      /^GPU memory used on GPU 1, Simulated 24 GB: 8\d\.\d%/,
+    );
+    // The single gauge gives way to the rows; the badge shows the most pressed GPU's level.
+    expect(await page.locator(byTestId('gauge-usage')).count()).toBe(0);
+    expect(await page.locator(byTestId('level-badge')).textContent()).toMatch(/WARNING/);
+    // The speech model's line names the GPU it runs on.
+    const stt = page.locator(byTestId('model-line-stt'));
+    const gpu = await stt.getAttribute('data-gpu');
+    expect(gpu).toMatch(/^[01]$/);
+    expect(await stt.textContent()).toMatch(new RegExp(`^stt on GPU ${gpu} \\(simulated-gpu\\): `));
+    await screenshot(page, 'popover-two-gpus');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('reconnecting: the last figures stay, dimmed and labelled, and come back to full strength', async () => {
     const harness = await harnessWith({ scenario: path.join(SCENARIOS, 'ui-steady.json') });
     const { page, context } = await openApp(browser, harness.url, POPOVER);

@@ -144,6 +144,7 @@ function expectOneStrikeRetriedOnCpu(r: Rig, kind: string, message: string): voi
     {
       type: 'gpu-error',
       kind,
+      gpu: 0,
       count: 1,
       inWindow: 1,
       windowMs: 600_000,

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ForkedEngine } from '../integration/engine/forkEngine';
 import { buildNvmlStub } from '../fixtures/nvml-stub/buildStub';
+import { runCli } from '../integration/cli/runCli';
+import { engineStatusSchema, type EngineStatus } from '../../shared/engineEvents';
 import { clip, clipAudio, concat, pushAudio, Scratch, silence, speechMissing } from './support';
 
 const MIB = 1024 * 1024;
@@ -63,6 +65,50 @@ async function dictatesOnce(engine: ForkedEngine): Promise<string> {
   expect(history.entries[0]?.text).toBe(spoken.text);
   return spoken.text;
 }
+
+/** Two GPUs: an 8 GB one and a 24 GB one an LLM has mostly filled. */
+const TWO_GPUS = {
+  count: 2,
+  ...GOOD,
+  'dev1.total': 24000 * MIB,
+  'dev1.reserved': 400 * MIB,
+  'dev1.free': 4000 * MIB,
+  'dev1.used': 19600 * MIB,
+};
+
+describe('NVML with two GPUs', () => {
+  it('the engine watches both ("auto"): status lists each with its own figures and level', async () => {
+    const engine = await engineWithNvml(TWO_GPUS);
+    await engine.waitFor((e) => e.type === 'status' && e.status.gpus.length === 2, 10_000);
+    const status = await engine.client.call('status');
+    expect(status.gpus.map((g) => [g.index, g.name, g.totalMiB, g.freeMiB, g.level])).toEqual([
+      [0, 'Stub GPU 0', 8000, 6000, 'NORMAL'],
+      [1, 'Stub GPU 1', 24000, 4000, 'WARNING'],
+    ]);
+    // One-GPU clients read the top level: the most pressed GPU's.
+    expect(status).toMatchObject({ level: 'WARNING', gpu: { index: 1 }, totalMiB: 24000 });
+  });
+
+  it('`swictation status --json` lists both GPUs', async () => {
+    const home = await scratch.home(FAST);
+    const conf = join(home, 'nvml-stub.conf');
+    await writeFile(
+      conf,
+      `${Object.entries(TWO_GPUS)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\n`,
+    );
+    const run = await runCli(['status', '--json'], {
+      env: { SWICTATION_HOME: home, LD_LIBRARY_PATH: stubDir, NVML_STUB_CONFIG: conf },
+    });
+    expect(run.stderr).toBe('');
+    const { status } = JSON.parse(run.stdout) as { status: EngineStatus };
+    expect(engineStatusSchema.parse(status).gpus.map((g) => [g.index, g.uuid, g.usedMiB])).toEqual([
+      [0, 'GPU-00000000-0000-0000-0000-000000000000', 2000],
+      [1, 'GPU-00000000-0000-0000-0000-000000000001', 20000],
+    ]);
+  });
+});
 
 describe('NVML faults', () => {
   it('NVML missing: the probe falls back to no GPU, says why, and the engine runs on the CPU', async () => {

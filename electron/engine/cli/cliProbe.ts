@@ -1,3 +1,4 @@
+import { pinnedGpu } from '../../../shared/settings';
 import { openProbe, type OpenedProbe } from '../memory/probes/openProbe';
 import { UsageError } from './usageError';
 
@@ -8,7 +9,7 @@ import { UsageError } from './usageError';
 export function openCliProbe(flag: unknown, fromSettings: string): OpenedProbe {
   const named = typeof flag === 'string' ? flag : undefined;
   const opened = openProbe('auto', { gpu: named ?? fromSettings });
-  if (named !== undefined && opened.probe.kind === 'none') {
+  if (named !== undefined && pinnedGpu(named) !== null && opened.probe.kind === 'none') {
     const why = opened.attempts.filter((a) => !a.ok).map((a) => `${a.kind}: ${a.error ?? 'failed'}`);
     throw new UsageError(`unknown GPU "${named}": no GPU found (${why.join('; ')})`);
   }

@@ -9,6 +9,7 @@ import { statusCommand } from './commands/status';
 import { stressCommand } from './commands/stress';
 import { transcribeCommand } from './commands/transcribe';
 import { CommandFailed, UsageError } from './usageError';
+import { matchCudaToNvmlOrder } from '../runtime/cudaDeviceOrder';
 
 const HELP = `swictation — local dictation with GPU memory protection
 
@@ -45,6 +46,7 @@ const RUN: Record<string, (args: ParsedArgs) => Promise<number>> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
+  matchCudaToNvmlOrder(); // the CLI runs the engine's code in-process: the same GPU numbering
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     process.stdout.write(`${HELP}\n`);

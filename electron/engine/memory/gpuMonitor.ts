@@ -12,6 +12,8 @@ export interface MonitorHandlers {
 export interface MonitorReady {
   kind: ProbeKind;
   device: GpuDeviceInfo | null;
+  /** Every GPU sampled at each tick. */
+  watched: GpuDeviceInfo[];
   attempts: ProbeAttempt[];
 }
 
@@ -23,9 +25,12 @@ const WORKER_ENTRY = new URL(
 /** The engine's side of the sampling worker. */
 export class GpuMonitor {
   private worker: Worker | null = null;
-  private latest: GpuSample | null = null;
-  /** sampleNow callers, with the time they asked: a reading taken before that is not "now". */
-  private waiters: { since: number; resolve: (s: GpuSample | null) => void }[] = [];
+  /** The latest reading of each watched GPU, by index. */
+  private readonly latest = new Map<number, GpuSample>();
+  /** The indices of the watched GPUs (a waiter for another GPU takes the first reading instead). */
+  private watched = new Set<number>();
+  /** sampleNow callers, with the time they asked (a reading taken before that is not "now") and their GPU. */
+  private waiters: { since: number; gpu: number | null; resolve: (s: GpuSample | null) => void }[] = [];
 
   constructor(private readonly handlers: MonitorHandlers) {}
 
@@ -38,7 +43,8 @@ export class GpuMonitor {
         if (m.type === 'ready') {
           // Only now may the sampling thread stop keeping the process alive: awaiting start() must not exit.
           worker.unref();
-          resolve({ kind: m.kind, device: m.device, attempts: m.attempts });
+          this.watched = new Set(m.watched.map((d) => d.index));
+          resolve({ kind: m.kind, device: m.device, watched: m.watched, attempts: m.attempts });
         } else if (m.type === 'fatal') {
           reject(new ProbeError((m.code ?? 'init-failed') as ProbeErrorCode, m.message));
         } else if (m.type === 'sample') this.deliver(m.sample);
@@ -51,8 +57,11 @@ export class GpuMonitor {
     });
   }
 
-  /** Ask for a reading now; resolves with it (null if the probe failed). */
-  sampleNow(): Promise<GpuSample | null> {
+  /**
+   * Ask for a reading now (one tick reads every watched GPU); resolves with GPU `gpu`'s (default: the first to
+   * arrive), null if the probe failed.
+   */
+  sampleNow(gpu: number | null = null): Promise<GpuSample | null> {
     const worker = this.worker;
     if (!worker) return Promise.resolve(null);
     const since = Date.now();
@@ -61,11 +70,18 @@ export class GpuMonitor {
     // exited with code 0). Unref'd again once nobody waits.
     worker.ref();
     this.post({ type: 'sample-now' });
-    return new Promise((resolve) => this.waiters.push({ since, resolve }));
+    const wanted = gpu !== null && this.watched.has(gpu) ? gpu : null;
+    return new Promise((resolve) => this.waiters.push({ since, gpu: wanted, resolve }));
   }
 
+  /** The latest reading of the first watched GPU. */
   get lastSample(): GpuSample | null {
-    return this.latest;
+    return this.lastSamples()[0] ?? null;
+  }
+
+  /** The latest reading of every watched GPU, in index order. */
+  lastSamples(): GpuSample[] {
+    return [...this.latest.values()].sort((a, b) => a.gpu.index - b.gpu.index);
   }
 
   setInterval(ms: number): void {
@@ -82,13 +98,15 @@ export class GpuMonitor {
   }
 
   private deliver(sample: GpuSample): void {
-    this.latest = sample;
+    this.latest.set(sample.gpu.index, sample);
     this.handlers.onSample(sample);
     this.wake(sample);
   }
 
   private wake(sample: GpuSample | null): void {
-    const ready = this.waiters.filter((w) => sample === null || sample.atMs >= w.since);
+    const ready = this.waiters.filter(
+      (w) => sample === null || (sample.atMs >= w.since && (w.gpu === null || w.gpu === sample.gpu.index)),
+    );
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve(sample);
     if (this.waiters.length === 0) this.worker?.unref();

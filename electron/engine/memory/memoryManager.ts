@@ -1,8 +1,10 @@
-import type { EngineEvent, EngineStatus } from '../../../shared/engineEvents';
+import type { EngineEvent, EngineStatus, GpuStatus } from '../../../shared/engineEvents';
+import { mostFree, mostRoom } from '../../../shared/gpuPlacement';
 import { usageOf, type GpuSample } from '../../../shared/gpuSample';
 import { addStrike, strikesInWindow } from '../../../shared/gpuStrikes';
 import {
   INITIAL_POLICY_STATE,
+  levelRank,
   levelRulesChanged,
   reclassify,
   restoreDwellElapsed,
@@ -33,7 +35,7 @@ import type { ModelHost, ModelView } from '../models/modelHost';
 import type { ModelSpec } from '../models/session';
 import type { Clock } from '../runtime/clock';
 import { cleanupAggressive, cleanupLight, type CleanupResult } from './cleanup';
-import { formatDuration, formatStatusReport } from './statusReport';
+import { formatDuration, formatStatusReport, gpuStatusOf } from './statusReport';
 
 export type LevelCallbackName = 'normal' | 'warning' | 'critical' | 'emergency' | 'emergency_shutdown';
 export type LevelCallback = (status: EngineStatus) => void;
@@ -45,10 +47,10 @@ export interface MemoryManagerDeps {
   /** Whether a GPU execution provider exists at all. */
   gpuAvailable: boolean;
   probeKind: string;
-  /** Ask the monitor for a reading `afterMs` from now (confirms a spike before an offload). */
-  requestSample: (afterMs: number) => void;
-  /** Read the GPU memory this process holds now, as the probe attributes it (null: it cannot). */
-  readProcessMiB?: () => Promise<number | null>;
+  /** Ask the monitor for a reading of `gpu` `afterMs` from now (confirms a spike before an offload). */
+  requestSample: (afterMs: number, gpu: number) => void;
+  /** Read the GPU memory this process holds on `gpu` now, as the probe attributes it (null: it cannot). */
+  readProcessMiB?: (gpu: number) => Promise<number | null>;
   /** Apply a new sampling interval (adaptive sampling); absent where the caller samples on its own cadence. */
   setSamplingInterval?: (ms: number) => void;
   emit: (event: EngineEvent) => void;
@@ -67,19 +69,31 @@ const BUILD_MS_PER_MIB = 5;
 /** A predictive pre-warm starts this much earlier than the build strictly needs. */
 const PREWARM_MARGIN_MS = 1_000;
 
+/** One watched GPU: its latest reading, its own level and usage trend. */
+interface GpuWatch {
+  sample: GpuSample;
+  policy: PolicyState;
+  trend: UsagePoint[];
+}
+
 /**
  * The heart: turns GPU readings into levels (through the pure pressure policy) and levels into
  * actions on the models, recovers from GPU errors, and restores models when memory frees up.
  * Actions and model moves are serialized on one queue.
+ *
+ * Every watched GPU has its own reading, level, trend and strikes. A model goes to the GPU with the most room;
+ * pressure on its GPU pre-warms a copy on a calm GPU (CRITICAL) and moves there (EMERGENCY) before the CPU.
+ * A GPU whose strikes reach the limit is out; permanent CPU fallback comes only when no GPU is left.
  */
 export class MemoryManager {
   private settings: MemorySettings;
-  private policy: PolicyState = INITIAL_POLICY_STATE;
-  private lastSample: GpuSample | null = null;
+  private readonly watches = new Map<number, GpuWatch>();
   private probeError: string | null = null;
-  /** GPU errors since the user last cleared them (Restore); only `strikeTimes` in the window count. */
+  /** GPU errors since the user last cleared them (Restore); only the strike times in the window count. */
   private gpuErrorCount = 0;
-  private strikeTimes: number[] = [];
+  /** Per GPU (its index): strike times, and the GPUs whose strikes reached the limit. */
+  private readonly strikeTimes = new Map<number, number[]>();
+  private readonly outGpus = new Set<number>();
   private permanentCpu = false;
   private pinnedByUser = false;
   /** Idle release: when dictation was last active, whether it is now, and whether the models left for idleness. */
@@ -89,7 +103,6 @@ export class MemoryManager {
   private restoreBackoffMs = 0;
   private restoreNotBeforeMs = 0;
   private restoring = false;
-  private trend: UsagePoint[] = [];
   private samplingMs: number;
   private readonly prewarming = new Set<string>();
   private work: Promise<unknown> = Promise.resolve();
@@ -101,8 +114,28 @@ export class MemoryManager {
     this.lastDictationAtMs = deps.clock.now();
   }
 
+  /** The level of the most pressed GPU. */
   get level(): Level {
-    return this.policy.level;
+    return this.mostPressed()?.policy.level ?? 'NORMAL';
+  }
+
+  /** The GPU under most pressure (highest level, then highest usage): what one-GPU clients are shown. */
+  private mostPressed(): GpuWatch | null {
+    let worst: GpuWatch | null = null;
+    for (const w of this.sortedWatches()) {
+      const rank = levelRank(w.policy.level) - (worst ? levelRank(worst.policy.level) : -1);
+      if (worst === null || rank > 0 || (rank === 0 && usageOf(w.sample) > usageOf(worst.sample))) worst = w;
+    }
+    return worst;
+  }
+
+  private sortedWatches(): GpuWatch[] {
+    return [...this.watches.values()].sort((a, b) => a.sample.gpu.index - b.sample.gpu.index);
+  }
+
+  /** GPUs a model may go to: watched and not out after repeated errors. */
+  private usableWatches(): GpuWatch[] {
+    return this.sortedWatches().filter((w) => !this.outGpus.has(w.sample.gpu.index));
   }
 
   on(name: LevelCallbackName, cb: LevelCallback): void {
@@ -125,17 +158,18 @@ export class MemoryManager {
   }
 
   private reclassifyNow(): void {
-    const s = this.lastSample;
-    if (!s) return;
-    const step = reclassify(this.policy, usageOf(s), this.deps.clock.now(), this.settings);
-    this.policy = step.state;
-    this.apply(step.decisions, s);
+    for (const w of this.sortedWatches()) {
+      const step = reclassify(w.policy, usageOf(w.sample), this.deps.clock.now(), this.settings);
+      w.policy = step.state;
+      this.apply(step.decisions, w);
+    }
     this.maybeAutoRestore();
   }
 
-  /** The latest reading is recent and the probe works: figures worth loading a model on. */
+  /** Every watched GPU's latest reading is recent and the probe works: figures worth loading a model on. */
   hasCurrentReading(): boolean {
-    return this.lastSample !== null && checkReading(this.readingInput(this.lastSample)).ok;
+    const all = this.sortedWatches();
+    return all.length > 0 && all.every((w) => checkReading(this.readingInput(w.sample)).ok);
   }
 
   private readingInput(s: GpuSample): ReadingInput {
@@ -163,18 +197,18 @@ export class MemoryManager {
    */
   load(spec: ModelSpec): Promise<void> {
     return this.enqueue(async () => {
-      const { device, reason } = this.placementFor(spec);
+      const { device, gpu, reason } = this.placementFor(spec);
       if (device === 'cpu') return this.deps.host.add(spec, 'cpu', reason);
-      const seen = this.lastSample;
+      const seen = this.watches.get(gpu)?.sample ?? null;
       try {
-        await this.deps.host.add(spec, 'gpu', reason);
+        await this.deps.host.add(spec, 'gpu', reason, gpu);
         // The next load in the same breath must not be admitted into the room this one just took.
-        this.projectLoad(seen, this.deps.host.view(spec.id).vramMiB || spec.sizeMiB);
+        this.projectLoad(gpu, seen, this.deps.host.view(spec.id).vramMiB || spec.sizeMiB);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const kind = classifyGpuError(message);
         if (kind === 'not-gpu') throw error;
-        this.recordGpuError(kind, message, spec.id, 'cpu');
+        this.recordGpuError(kind, message, spec.id, 'cpu', gpu);
         await this.deps.host.add(spec, 'cpu', `GPU load failed (${kind}): ${message.split('\n')[0] ?? ''}`);
       }
     });
@@ -185,41 +219,59 @@ export class MemoryManager {
     return this.enqueue(() => this.deps.host.remove(id));
   }
 
-  private placementFor(spec: ModelSpec): { device: 'gpu' | 'cpu'; reason: string } {
-    if (spec.prefer === 'cpu') return { device: 'cpu', reason: `${spec.role} runs best on the CPU` };
-    if (this.settings.devicePreference === 'cpu')
-      return { device: 'cpu', reason: 'device preference is CPU' };
-    if (!this.deps.gpuAvailable) return { device: 'cpu', reason: 'no GPU execution provider is available' };
-    if (this.permanentCpu)
-      return { device: 'cpu', reason: 'permanent CPU fallback after repeated GPU errors' };
-    const s = this.lastSample;
-    if (!s)
-      return { device: 'gpu', reason: 'prefers the GPU (memory not readable; loading without admission)' };
-    const current = checkReading(this.readingInput(s));
-    if (!current.ok) return { device: 'cpu', reason: `admission: ${current.reason}` };
-    const admitted = checkAdmission({
-      modelId: spec.id,
-      neededMiB: spec.sizeMiB,
-      freeMiB: s.freeMiB,
-      headroomMiB: this.settings.headroomMiB,
-    });
-    if (!admitted.ok) return { device: 'cpu', reason: `admission: ${admitted.reason}` };
-    return { device: 'gpu', reason: `prefers the GPU; ${Math.round(s.freeMiB)} MiB free` };
+  /** Where a model goes: the CPU, or the GPU (its index) where it fits with the most room left. */
+  private placementFor(spec: ModelSpec): { device: 'gpu' | 'cpu'; gpu: number; reason: string } {
+    const cpu = (reason: string) => ({ device: 'cpu' as const, gpu: 0, reason });
+    if (spec.prefer === 'cpu') return cpu(`${spec.role} runs best on the CPU`);
+    if (this.settings.devicePreference === 'cpu') return cpu('device preference is CPU');
+    if (!this.deps.gpuAvailable) return cpu('no GPU execution provider is available');
+    if (this.permanentCpu) return cpu('permanent CPU fallback after repeated GPU errors');
+    const usable = this.usableWatches();
+    if (this.watches.size === 0) {
+      const reason = 'prefers the GPU (memory not readable; loading without admission)';
+      return { device: 'gpu', gpu: 0, reason };
+    }
+    const current = usable.filter((w) => checkReading(this.readingInput(w.sample)).ok);
+    const first = usable[0];
+    if (current.length === 0 && first) {
+      const stale = checkReading(this.readingInput(first.sample));
+      return cpu(`admission: ${stale.ok ? 'no current GPU reading' : stale.reason}`);
+    }
+    const rooms = current.map((w) => ({ index: w.sample.gpu.index, freeMiB: w.sample.freeMiB }));
+    const best = mostRoom(rooms, spec.sizeMiB, this.settings.headroomMiB);
+    if (!best) {
+      const admitted = checkAdmission({
+        modelId: spec.id,
+        neededMiB: spec.sizeMiB,
+        freeMiB: mostFree(rooms)?.freeMiB ?? 0,
+        headroomMiB: this.settings.headroomMiB,
+      });
+      return cpu(`admission: ${admitted.ok ? 'no GPU admits it' : admitted.reason}`);
+    }
+    const where = this.watches.size > 1 ? ` on GPU ${best.index}, the most room` : '';
+    return {
+      device: 'gpu',
+      gpu: best.index,
+      reason: `prefers the GPU; ${Math.round(best.freeMiB)} MiB free${where}`,
+    };
   }
 
   onSample(sample: GpuSample): void {
     const usage = usageOf(sample);
-    this.lastSample = sample;
+    const index = sample.gpu.index;
+    const w = this.watches.get(index) ?? { sample, policy: INITIAL_POLICY_STATE, trend: [] };
+    this.watches.set(index, w);
+    w.sample = sample;
     this.deps.emit({ type: 'sample', sample, usage });
     if (this.probeError !== null) {
       this.probeError = null;
       this.deps.emit({ type: 'probe', ok: true });
     }
-    this.trend = addPoint(this.trend, { atMs: sample.atMs, usage });
-    const step = stepPolicy(this.policy, usage, sample.atMs, this.settings, risingSteadily(this.trend));
-    this.policy = step.state;
-    this.apply(step.decisions, sample);
-    this.prewarmAhead();
+    w.trend = addPoint(w.trend, { atMs: sample.atMs, usage });
+    const step = stepPolicy(w.policy, usage, sample.atMs, this.settings, risingSteadily(w.trend));
+    w.policy = step.state;
+    this.apply(step.decisions, w);
+    this.prewarmAhead(w);
     this.adaptInterval(false);
     this.maybeIdleRelease();
     this.maybeAutoRestore();
@@ -252,15 +304,15 @@ export class MemoryManager {
 
   /** To the CPU copies, or (`idleUnload`) out of memory altogether; either way the GPU is given back. */
   private async idleRelease(minutes: number): Promise<void> {
-    const level = this.policy.level;
+    const level = this.level;
     const started = performance.now();
-    const before = await this.readProcessMiB();
+    const before = await this.ourMiBOnAllGpus();
     const unload = this.settings.idleUnload;
     const reason = unload
       ? `unloaded after ${minutes} min idle: loads again when you dictate`
       : `released after ${minutes} min idle: back on the GPU when you dictate`;
     const ids = unload ? await this.unloadGpuModels(reason) : await this.offloadAll(reason);
-    const freedMiB = difference(before, await this.readProcessMiB());
+    const freedMiB = difference(before, await this.ourMiBOnAllGpus());
     const detail = `${unload ? 'unloaded' : 'moved to the CPU'}: ${ids.join(', ') || 'nothing'}`;
     this.deps.emit({
       type: 'action',
@@ -278,12 +330,14 @@ export class MemoryManager {
     return onGpu.filter((_, i) => results[i]).map((m) => m.id);
   }
 
-  private apply(decisions: Decision[], sample: GpuSample): void {
+  private apply(decisions: Decision[], w: GpuWatch): void {
+    const gpu = w.sample.gpu.index;
     for (const d of decisions) {
-      if (d.kind === 'level') this.enterLevel(d.from, d.to, d.usage);
-      else if (d.kind === 'actions' && d.level === 'EMERGENCY') this.evacuateAll(sample);
-      else if (d.kind === 'actions') this.background(`${d.level} actions`, () => this.runActions(d.level));
-      else this.deps.requestSample(d.afterMs);
+      if (d.kind === 'level') this.enterLevel(d.from, d.to, d.usage, gpu);
+      else if (d.kind === 'actions' && d.level === 'EMERGENCY') this.evacuateGpu(w.sample);
+      else if (d.kind === 'actions')
+        this.background(`${d.level} actions`, () => this.runActions(d.level, gpu));
+      else this.deps.requestSample(d.afterMs, gpu);
     }
   }
 
@@ -293,10 +347,21 @@ export class MemoryManager {
     if (first) this.deps.emit({ type: 'probe', ok: false, error: message });
   }
 
-  /** A GPU error seen by a run (retried on the CPU) or reported by the device itself. */
-  recordGpuError(kind: GpuErrorKind, message: string, model: string | null, retriedOn: 'cpu' | null): void {
-    const strike = addStrike(this.strikeTimes, this.deps.clock.now(), this.settings);
-    this.strikeTimes = strike.times;
+  /**
+   * A GPU error seen by a run (retried on the CPU) or reported by the device itself; `gpu`: the GPU it came from
+   * (null: unknown, counted against the first). Strikes are per GPU: at the limit that GPU is out and its models
+   * move to another GPU; only when no GPU is left does the permanent CPU fallback start.
+   */
+  recordGpuError(
+    kind: GpuErrorKind,
+    message: string,
+    model: string | null,
+    retriedOn: 'cpu' | null,
+    gpu: number | null = null,
+  ): void {
+    const index = gpu ?? this.sortedWatches()[0]?.sample.gpu.index ?? 0;
+    const strike = addStrike(this.strikeTimes.get(index) ?? [], this.deps.clock.now(), this.settings);
+    this.strikeTimes.set(index, strike.times);
     this.gpuErrorCount++;
     // A GPU that just failed (out of memory, device lost) gets time before models go back to it.
     this.backOffRestores();
@@ -305,6 +370,7 @@ export class MemoryManager {
     this.deps.emit({
       type: 'gpu-error',
       kind,
+      gpu: index,
       count: this.gpuErrorCount,
       inWindow,
       windowMs,
@@ -313,13 +379,50 @@ export class MemoryManager {
       model,
       message,
     });
-    if (strike.limitReached && !this.permanentCpu) {
-      this.permanentCpu = true;
-      this.deps.emit({ type: 'permanent-cpu', on: true });
-      this.fire('emergency_shutdown');
-      const reason = `permanent CPU fallback after ${inWindow} GPU errors within ${formatDuration(windowMs)}`;
-      this.background('permanent CPU offload', () => this.offloadAll(reason));
+    if (!strike.limitReached || this.outGpus.has(index)) return;
+    this.outGpus.add(index);
+    const why = `${inWindow} GPU errors within ${formatDuration(windowMs)}`;
+    if (this.usableWatches().length > 0) {
+      this.background(`moving models off GPU ${index}`, () =>
+        this.leaveGpu(index, `GPU ${index} out after ${why}`),
+      );
+      return;
     }
+    if (this.permanentCpu) return;
+    this.permanentCpu = true;
+    this.deps.emit({ type: 'permanent-cpu', on: true });
+    this.fire('emergency_shutdown');
+    this.background('permanent CPU offload', () => this.offloadAll(`permanent CPU fallback after ${why}`));
+  }
+
+  /** A GPU is out: each of its models goes to the GPU with most room that admits it, else to the CPU. */
+  private async leaveGpu(gpu: number, reason: string): Promise<void> {
+    const host = this.deps.host;
+    for (const m of byGpuPriority(host.views().filter((v) => v.gpu === gpu))) {
+      const target = this.calmGpuFor(m, gpu, false);
+      const moved = target === null ? host.move(m.id, 'cpu', reason) : host.move(m.id, 'gpu', reason, target);
+      await moved.catch((error: unknown) =>
+        this.deps.emit({
+          type: 'failure',
+          during: `moving ${m.id} off GPU ${gpu}`,
+          message: messageOf(error),
+        }),
+      );
+    }
+  }
+
+  /**
+   * Another usable GPU with a current reading that admits the model, the one with most room; `normalOnly`: only
+   * a GPU at NORMAL (a pre-warm must not add to a GPU that is itself under pressure).
+   */
+  private calmGpuFor(m: ModelView, except: number, normalOnly: boolean): number | null {
+    const rooms = this.usableWatches()
+      .filter((w) => w.sample.gpu.index !== except)
+      .filter((w) => !normalOnly || w.policy.level === 'NORMAL')
+      .filter((w) => levelRank(w.policy.level) < levelRank('EMERGENCY'))
+      .filter((w) => checkReading(this.readingInput(w.sample)).ok)
+      .map((w) => ({ index: w.sample.gpu.index, freeMiB: w.sample.freeMiB }));
+    return mostRoom(rooms, m.estimateMiB, this.settings.headroomMiB)?.index ?? null;
   }
 
   /**
@@ -340,7 +443,8 @@ export class MemoryManager {
     this.pinnedByUser = false;
     this.idleReleased = false;
     this.gpuErrorCount = 0;
-    this.strikeTimes = [];
+    this.strikeTimes.clear();
+    this.outGpus.clear();
     this.restoreBackoffMs = 0;
     this.restoreNotBeforeMs = 0;
   }
@@ -357,15 +461,17 @@ export class MemoryManager {
   }
 
   status(): EngineStatus {
-    const s = this.lastSample;
+    const worst = this.mostPressed();
+    const s = worst?.sample ?? null;
     return {
-      level: this.policy.level,
+      level: worst?.policy.level ?? 'NORMAL',
       usage: s ? usageOf(s) : 0,
       totalMiB: s?.totalMiB ?? 0,
       usedMiB: s?.usedMiB ?? 0,
       freeMiB: s?.freeMiB ?? 0,
       reservedMiB: s?.reservedMiB ?? null,
       gpu: s ? { ...s.gpu } : null,
+      gpus: this.sortedWatches().map((w) => this.gpuStatus(w)),
       probe: { kind: this.deps.probeKind, ok: this.probeError === null, ...errorField(this.probeError) },
       models: this.deps.host.views().map((m) => ({
         id: m.id,
@@ -376,12 +482,14 @@ export class MemoryManager {
         estimateMiB: m.estimateMiB,
         reason: m.reason,
         movedAtMs: m.movedAtMs,
+        gpu: m.gpu,
         ...(m.unloaded ? { unloaded: true } : {}),
       })),
       gpuErrors: {
         count: this.gpuErrorCount,
         limit: this.settings.gpuErrorLimit,
-        inWindow: this.strikesNow().length,
+        // The GPU nearest its limit: with one GPU, simply its strikes.
+        inWindow: Math.max(0, ...[...this.strikeTimes.keys()].map((g) => this.strikesNow(g).length)),
         windowMs: this.settings.gpuErrorWindowMs,
       },
       permanentCpu: this.permanentCpu,
@@ -392,15 +500,25 @@ export class MemoryManager {
     };
   }
 
-  private strikesNow(): number[] {
-    return strikesInWindow(this.strikeTimes, this.deps.clock.now(), this.settings.gpuErrorWindowMs);
+  private gpuStatus(w: GpuWatch): GpuStatus {
+    const index = w.sample.gpu.index;
+    return gpuStatusOf(w.sample, w.policy.level, this.strikesNow(index).length, this.outGpus.has(index));
+  }
+
+  private strikesNow(gpu: number): number[] {
+    const times = this.strikeTimes.get(gpu) ?? [];
+    return strikesInWindow(times, this.deps.clock.now(), this.settings.gpuErrorWindowMs);
+  }
+
+  private anyStrikesNow(): boolean {
+    return [...this.strikeTimes.keys()].some((g) => this.strikesNow(g).length > 0);
   }
 
   /** Why Restore to GPU would not succeed now, or null if it would (the UI disables the button). */
   restoreBlocker(): string | null {
     const candidates = this.restoreCandidates();
     if (candidates.length === 0) return 'every model that prefers the GPU is already on it';
-    const verdicts = candidates.map((m) => this.restoreVerdict(m, 'manual'));
+    const verdicts = candidates.map((m) => this.restoreVerdict(m, 'manual').verdict);
     const firstOk = verdicts.find((v) => v.ok);
     if (firstOk) return null;
     return verdicts.map((v) => (v.ok ? '' : v.reason)).join('; ');
@@ -412,9 +530,11 @@ export class MemoryManager {
     return text;
   }
 
-  private enterLevel(from: Level, to: Level, usage: number): void {
-    this.deps.emit({ type: 'level', from, to, usage });
-    if (to === 'NORMAL') this.background('dropping standbys', () => this.dropStandbys());
+  private enterLevel(from: Level, to: Level, usage: number, gpu: number): void {
+    this.deps.emit({ type: 'level', from, to, usage, gpu });
+    if (to === 'NORMAL') this.background('dropping standbys', () => this.dropStandbys(gpu));
+    // A GPU under pressure is no place for another GPU's standby.
+    if (levelRank(to) > levelRank('NORMAL')) this.dropGpuStandbysOn(gpu);
     this.fire(to.toLowerCase() as LevelCallbackName, to);
   }
 
@@ -431,11 +551,11 @@ export class MemoryManager {
     }
   }
 
-  private async runActions(level: Level): Promise<void> {
-    if (level === 'WARNING') await this.cleanup(level, 'light-cleanup', cleanupLight);
+  private async runActions(level: Level, gpu: number): Promise<void> {
+    if (level === 'WARNING') await this.cleanup(level, 'light-cleanup', cleanupLight, gpu);
     else if (level === 'CRITICAL') {
-      await this.cleanup(level, 'aggressive-cleanup', cleanupAggressive);
-      this.prewarmStandbys(level);
+      await this.cleanup(level, 'aggressive-cleanup', cleanupAggressive, gpu);
+      this.prewarmStandbys(level, gpu);
     }
   }
 
@@ -444,30 +564,35 @@ export class MemoryManager {
     level: Level,
     name: 'light-cleanup' | 'aggressive-cleanup',
     run: () => Promise<CleanupResult>,
+    gpu: number,
   ) {
-    const before = await this.readProcessMiB();
+    const before = await this.readProcessMiB(gpu);
     const { ms, heapFreedMiB } = await run();
-    const freedMiB = difference(before, await this.readProcessMiB());
+    const freedMiB = difference(before, await this.readProcessMiB(gpu));
     this.deps.emit({ type: 'action', name, level, ms, freedMiB, heapFreedMiB });
   }
 
   /**
-   * EMERGENCY frees the GPU first, ahead of anything queued: every GPU session leaves service at once (released
-   * as soon as the runs on it end), restores and first loads still in flight are abandoned, and runs wait for
-   * the CPU copies. `ms` is from the EMERGENCY reading to the last GPU session's release.
+   * EMERGENCY frees the pressed GPU first, ahead of anything queued: every session on it leaves service at once
+   * (released as soon as the runs on it end), restores and first loads onto it still in flight are abandoned, and
+   * runs go to a copy pre-warmed on a calm GPU or wait for the CPU copies. Other GPUs' standbys on it go too.
+   * `ms` is from the EMERGENCY reading to the last session's release.
    */
-  private evacuateAll(sample: GpuSample): void {
+  private evacuateGpu(sample: GpuSample): void {
     const host = this.deps.host;
-    const reason = `EMERGENCY: GPU usage ${pctOf(sample)}`;
-    const onGpu = host
-      .views()
-      .filter((m) => m.device === 'gpu')
-      .map((m) => m.id);
-    const ids = [...new Set([...onGpu, ...host.gpuLoadsInFlight()])];
+    const gpu = sample.gpu.index;
+    const reason = `EMERGENCY: GPU ${this.watches.size > 1 ? `${gpu} ` : ''}usage ${pctOf(sample)}`;
+    const views = host.views().filter((m) => m.device === 'gpu' && m.gpu === gpu);
+    const onGpu = views.map((m) => m.id);
+    const ids = [...new Set([...onGpu, ...host.gpuLoadsInFlight(gpu)])];
+    this.dropGpuStandbysOn(gpu);
     const released = ids.map(
       (id) =>
         new Promise<void>((resolve) => {
-          host.evacuate(id, reason, resolve).then(
+          // A copy pre-warmed on a calm GPU takes over (GPU → GPU) while that GPU still admits it.
+          const standby = views.find((m) => m.id === id)?.gpuStandby ?? null;
+          const toGpuStandby = standby !== null && this.gpuStillTakes(standby);
+          host.evacuate(id, reason, resolve, { gpu, toGpuStandby }).then(
             () => resolve(),
             (error: unknown) => {
               resolve();
@@ -482,63 +607,91 @@ export class MemoryManager {
     );
     void Promise.all(released).then(async () => {
       const ms = Math.max(0, this.deps.clock.now() - sample.atMs);
-      const freedMiB = ids.length ? difference(sample.processMiB, await this.readProcessMiB()) : null;
+      const freedMiB = ids.length ? difference(sample.processMiB, await this.readProcessMiB(gpu)) : null;
       const detail = evacuationDetail(onGpu, ids);
       this.deps.emit({ type: 'action', name: 'offload', level: 'EMERGENCY', ms, freedMiB, detail });
     });
   }
 
+  /** Not queued: a pressed GPU gets the memory of other GPUs' standbys back at once. */
+  private dropGpuStandbysOn(gpu: number): void {
+    this.deps.host.dropGpuStandbysOn(gpu).catch((error: unknown) =>
+      this.deps.emit({
+        type: 'failure',
+        during: `dropping standbys on GPU ${gpu}`,
+        message: messageOf(error),
+      }),
+    );
+  }
+
+  /** The GPU a standby waits on is still usable and not itself at EMERGENCY. */
+  private gpuStillTakes(gpu: number): boolean {
+    const w = this.watches.get(gpu);
+    return w !== undefined && !this.outGpus.has(gpu) && w.policy.level !== 'EMERGENCY';
+  }
+
   /**
-   * Predictive pre-warm: when the usage trend says EMERGENCY comes sooner than a model's CPU copy takes to build
-   * (plus a margin), build it now, whatever the level, so the evacuation finds it ready.
+   * Predictive pre-warm: when a GPU's usage trend says EMERGENCY comes sooner than a model's standby takes to
+   * build (plus a margin), build it now, whatever the level, so the evacuation finds it ready: on a calm GPU when
+   * one admits it, else on the CPU.
    */
-  private prewarmAhead(): void {
-    if (!this.settings.predictivePrewarm || this.policy.level === 'EMERGENCY') return;
-    const eta = msUntil(this.trend, this.settings.thresholds.emergency);
+  private prewarmAhead(w: GpuWatch): void {
+    if (!this.settings.predictivePrewarm || w.policy.level === 'EMERGENCY') return;
+    const eta = msUntil(w.trend, this.settings.thresholds.emergency);
     if (eta === null) return;
     const host = this.deps.host;
     for (const m of host.views()) {
-      if (m.device !== 'gpu' || m.standby || this.prewarming.has(m.id)) continue;
+      if (m.gpu !== w.sample.gpu.index || m.standby || m.gpuStandby !== null) continue;
+      if (this.prewarming.has(m.id)) continue;
       const buildMs = host.cpuBuildMs(m.id) ?? m.estimateMiB * BUILD_MS_PER_MIB;
       if (eta > buildMs + PREWARM_MARGIN_MS) continue;
-      const detail = `EMERGENCY predicted in ${(eta / 1000).toFixed(1)} s; ${m.id}'s CPU copy takes ~${(buildMs / 1000).toFixed(1)} s`;
-      this.prewarmOne(m.id, this.policy.level, detail);
+      const detail = `EMERGENCY predicted in ${(eta / 1000).toFixed(1)} s; ${m.id}'s standby takes ~${(buildMs / 1000).toFixed(1)} s`;
+      this.prewarmOne(m, w.policy.level, detail);
     }
   }
 
   /** Adaptive sampling: faster near a threshold or rising towards one, the calm interval otherwise. */
   private adaptInterval(force: boolean): void {
-    const s = this.lastSample;
     const calmMs = this.settings.intervalMs;
-    const wanted = s
-      ? nextIntervalMs({
-          usage: usageOf(s),
-          slopePerSecond: slopePerSecond(this.trend),
+    // The GPU nearest a threshold sets the pace for all: one tick reads every GPU.
+    const wanted = Math.min(
+      calmMs,
+      ...this.sortedWatches().map((w) =>
+        nextIntervalMs({
+          usage: usageOf(w.sample),
+          slopePerSecond: slopePerSecond(w.trend),
           thresholds: this.settings.thresholds,
           calmMs,
           adaptive: this.settings.adaptiveSampling,
-        })
-      : calmMs;
+        }),
+      ),
+    );
     if (wanted === this.samplingMs && !force) return;
     this.samplingMs = wanted;
     this.deps.setSamplingInterval?.(wanted);
   }
 
   /** Runs beside the queue: the standby is built in the background while the GPU session serves. */
-  private prewarmStandbys(level: Level): void {
+  private prewarmStandbys(level: Level, gpu: number): void {
     for (const m of this.deps.host.views()) {
-      if (m.device === 'gpu' && !m.standby && !this.prewarming.has(m.id)) this.prewarmOne(m.id, level, null);
+      const ready = m.standby || m.gpuStandby !== null;
+      if (m.gpu === gpu && !ready && !this.prewarming.has(m.id)) this.prewarmOne(m, level, null);
     }
   }
 
-  private prewarmOne(id: string, level: Level, why: string | null): void {
+  /** A standby on a calm GPU (NORMAL, admits the model) if there is one, else on the CPU. */
+  private prewarmOne(m: ModelView, level: Level, why: string | null): void {
+    const id = m.id;
     const started = performance.now();
+    const target = m.gpu === null ? null : this.calmGpuFor(m, m.gpu, true);
+    const where = target === null ? 'CPU standby' : `standby on GPU ${target}`;
     this.prewarming.add(id);
-    this.deps.host
-      .prewarmCpuStandby(id)
+    const build =
+      target === null ? this.deps.host.prewarmCpuStandby(id) : this.deps.host.prewarmGpuStandby(id, target);
+    build
       .then(
         (built) => {
-          const done = built ? `${id}: CPU standby ready` : `${id}: no standby needed`;
+          const done = built ? `${id}: ${where} ready` : `${id}: no standby needed`;
           const detail = why ? `${done} (${why})` : done;
           const ms = performance.now() - started;
           this.deps.emit({ type: 'action', name: 'prewarm-standby', level, ms, freedMiB: null, detail });
@@ -553,8 +706,11 @@ export class MemoryManager {
       .finally(() => this.prewarming.delete(id));
   }
 
-  private async dropStandbys(): Promise<void> {
-    const withStandby = this.deps.host.views().filter((m) => m.standby);
+  /** The standbys of the models on `gpu` (now NORMAL): RAM of CPU copies, VRAM of copies on other GPUs. */
+  private async dropStandbys(gpu: number): Promise<void> {
+    const withStandby = this.deps.host
+      .views()
+      .filter((m) => (m.standby || m.gpuStandby !== null) && (m.gpu === gpu || m.device === 'cpu'));
     if (withStandby.length === 0) return;
     const started = performance.now();
     await Promise.all(withStandby.map((m) => this.deps.host.dropStandby(m.id)));
@@ -563,7 +719,7 @@ export class MemoryManager {
       name: 'drop-standby',
       level: 'NORMAL',
       ms: performance.now() - started,
-      freedMiB: null, // a standby lives in RAM, not on the GPU
+      freedMiB: null, // a standby lives in RAM or on another GPU, not on this one
     });
   }
 
@@ -579,9 +735,34 @@ export class MemoryManager {
     return byGpuPriority(this.deps.host.views().filter((m) => m.device === 'cpu' && m.prefer === 'gpu'));
   }
 
-  private restoreVerdict(m: ModelView, trigger: 'auto' | 'manual'): Verdict {
-    const s = this.lastSample;
-    if (!s) return { ok: false, reason: this.probeError ?? 'no GPU reading yet' };
+  /**
+   * Whether the model may go back to a GPU now, and to which: of the usable GPUs that pass the restore rules, the
+   * one with the most room left after it. A refusal gives the reason of the GPU with the most free memory.
+   */
+  private restoreVerdict(m: ModelView, trigger: 'auto' | 'manual'): { verdict: Verdict; gpu: number } {
+    // The user's Restore clears the strikes: every GPU is a candidate again.
+    const usable = trigger === 'manual' ? this.sortedWatches() : this.usableWatches();
+    if (usable.length === 0) {
+      const reason = this.watches.size > 0 ? 'permanent CPU fallback after repeated GPU errors' : null;
+      return { verdict: { ok: false, reason: this.probeError ?? reason ?? 'no GPU reading yet' }, gpu: 0 };
+    }
+    const judged = usable.map((w) => ({
+      index: w.sample.gpu.index,
+      freeMiB: w.sample.freeMiB,
+      verdict: this.restoreVerdictOn(m, trigger, w),
+    }));
+    const best = mostRoom(
+      judged.filter((j) => j.verdict.ok),
+      m.estimateMiB,
+      Number.NEGATIVE_INFINITY,
+    );
+    const shown = best ?? mostFree(judged) ?? (judged[0] as (typeof judged)[number]);
+    return { verdict: shown.verdict, gpu: shown.index };
+  }
+
+  private restoreVerdictOn(m: ModelView, trigger: 'auto' | 'manual', w: GpuWatch): Verdict {
+    const s = w.sample;
+    const policy = w.policy;
     return checkRestore({
       trigger,
       modelId: m.id,
@@ -591,8 +772,8 @@ export class MemoryManager {
       totalMiB: s.totalMiB,
       headroomMiB: this.settings.headroomMiB,
       thresholds: this.settings.thresholds,
-      level: this.policy.level,
-      dwellElapsed: restoreDwellElapsed(this.policy, s.atMs, this.settings),
+      level: policy.level,
+      dwellElapsed: restoreDwellElapsed(policy, s.atMs, this.settings),
       inFlight: this.deps.host.inFlight() > 0,
       permanentCpu: this.permanentCpu || this.pinnedByUser || (trigger === 'auto' && this.idleReleased),
       gpuAvailable: this.deps.gpuAvailable,
@@ -603,7 +784,7 @@ export class MemoryManager {
 
   private maybeAutoRestore(): void {
     if (this.restoring || this.probeError !== null) return;
-    const ready = this.restoreCandidates().filter((m) => this.restoreVerdict(m, 'auto').ok);
+    const ready = this.restoreCandidates().filter((m) => this.restoreVerdict(m, 'auto').verdict.ok);
     if (ready.length === 0) return;
     this.restoring = true;
     this.background('automatic restore', async () => {
@@ -623,14 +804,14 @@ export class MemoryManager {
       return this.refuse('restore', ['every model that prefers the GPU is already on it']);
     }
     for (const m of candidates) {
-      const verdict = this.restoreVerdict(m, trigger);
+      const { verdict, gpu } = this.restoreVerdict(m, trigger);
       if (!verdict.ok) {
         result.reasons.push(verdict.reason);
         continue;
       }
-      const seen = this.lastSample;
-      const moved = await this.restoreOne(m, trigger, result);
-      if (moved) this.projectLoad(seen, m.estimateMiB);
+      const seen = this.watches.get(gpu)?.sample ?? null;
+      const moved = await this.restoreOne(m, trigger, result, gpu);
+      if (moved) this.projectLoad(gpu, seen, m.estimateMiB);
     }
     if (result.moved.length === 0 && result.reasons.length > 0) {
       result.ok = false;
@@ -644,23 +825,23 @@ export class MemoryManager {
     m: ModelView,
     trigger: 'auto' | 'manual',
     result: CommandResult,
+    gpu: number,
   ): Promise<boolean> {
+    const sample = this.watches.get(gpu)?.sample ?? null;
     const why =
-      trigger === 'manual'
-        ? 'restored by the user'
-        : `memory recovered (GPU usage ${pctOf(this.lastSample)})`;
+      trigger === 'manual' ? 'restored by the user' : `memory recovered (GPU usage ${pctOf(sample)})`;
     try {
-      await this.deps.host.move(m.id, 'gpu', why);
+      await this.deps.host.move(m.id, 'gpu', why, gpu);
       result.moved.push(m.id);
       // Strikes keep their backoff growing until they expire or the user clears them: a flaky GPU waits longer.
-      if (this.strikesNow().length === 0) this.restoreBackoffMs = 0;
+      if (!this.anyStrikesNow()) this.restoreBackoffMs = 0;
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.reasons.push(`${m.id} could not be loaded on the GPU: ${message}`);
       this.backOffRestores();
       const kind = classifyGpuError(message);
-      if (kind !== 'not-gpu') this.recordGpuError(kind, message, m.id, null);
+      if (kind !== 'not-gpu') this.recordGpuError(kind, message, m.id, null, gpu);
       return false;
     }
   }
@@ -678,14 +859,21 @@ export class MemoryManager {
    * Until the next reading, count a just-loaded model against free memory; a reading that came during the load
    * (the host measures a GPU load with one) already counts it.
    */
-  private projectLoad(seen: GpuSample | null, mib: number): void {
-    const s = this.lastSample;
-    if (!s || s !== seen) return;
-    this.lastSample = { ...s, usedMiB: s.usedMiB + mib, freeMiB: Math.max(0, s.freeMiB - mib) };
+  private projectLoad(gpu: number, seen: GpuSample | null, mib: number): void {
+    const w = this.watches.get(gpu);
+    const s = w?.sample;
+    if (!w || !s || s !== seen) return;
+    w.sample = { ...s, usedMiB: s.usedMiB + mib, freeMiB: Math.max(0, s.freeMiB - mib) };
   }
 
-  private readProcessMiB(): Promise<number | null> {
-    return this.deps.readProcessMiB?.() ?? Promise.resolve(null);
+  /** This process's memory summed over every watched GPU (null if any GPU cannot tell). */
+  private async ourMiBOnAllGpus(): Promise<number | null> {
+    const each = await Promise.all([...this.watches.keys()].map((gpu) => this.readProcessMiB(gpu)));
+    return each.some((v) => v === null) ? null : each.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+  }
+
+  private readProcessMiB(gpu: number): Promise<number | null> {
+    return this.deps.readProcessMiB?.(gpu) ?? Promise.resolve(null);
   }
 
   private refuse(command: string, reasons: string[]): CommandResult {

@@ -7,12 +7,12 @@ import { MemoryManager } from './memoryManager';
 
 /** Where the GPU readings come from: the monitor's worker, a sampling loop on a simulated GPU, a test's own. */
 export interface ReadingSource {
-  /** Free VRAM right now (a fresh reading): the host measures what a GPU load really took with it. */
-  readFreeMiB: () => Promise<number | null>;
-  /** A reading `afterMs` from now (the manager confirms a spike before an offload). */
-  requestSample: (afterMs: number) => void;
-  /** This process's GPU memory now, as the probe attributes it (null or absent: it cannot tell). */
-  readProcessMiB?: () => Promise<number | null>;
+  /** Free VRAM of GPU `gpu` (its index) right now (a fresh reading): the host measures a GPU load with it. */
+  readFreeMiB: (gpu: number) => Promise<number | null>;
+  /** A reading of `gpu` `afterMs` from now (the manager confirms a spike before an offload). */
+  requestSample: (afterMs: number, gpu: number) => void;
+  /** This process's memory on `gpu` now, as the probe attributes it (null or absent: it cannot tell). */
+  readProcessMiB?: (gpu: number) => Promise<number | null>;
   /** Apply the adaptive sampling interval; absent where the caller samples on its own cadence. */
   setSamplingInterval?: (ms: number) => void;
 }
@@ -47,7 +47,7 @@ export function createMemoryStack(opts: MemoryStackOptions): MemoryStack {
     readFreeMiB: readings.readFreeMiB,
     ...(readings.readProcessMiB ? { readProcessMiB: readings.readProcessMiB } : {}),
     onPlacement: (p) => emit({ type: 'placement', ...p }),
-    onGpuError: (e) => manager?.recordGpuError(e.kind, e.message, e.modelId, 'cpu'),
+    onGpuError: (e) => manager?.recordGpuError(e.kind, e.message, e.modelId, 'cpu', e.gpu),
   });
   manager = new MemoryManager({
     settings: opts.settings,

@@ -15,7 +15,13 @@ export interface MonitorConfig {
 }
 
 export type FromWorker =
-  | { type: 'ready'; kind: ProbeKind; device: GpuDeviceInfo | null; attempts: ProbeAttempt[] }
+  | {
+      type: 'ready';
+      kind: ProbeKind;
+      device: GpuDeviceInfo | null;
+      watched: GpuDeviceInfo[];
+      attempts: ProbeAttempt[];
+    }
   | { type: 'sample'; sample: GpuSample }
   | { type: 'error'; message: string; retryInMs: number }
   | { type: 'fatal'; message: string; code: string | null };

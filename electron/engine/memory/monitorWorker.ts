@@ -21,12 +21,13 @@ try {
     nvmlLibraryPath: config.nvmlLibraryPath,
     sysfsRoot: config.sysfsRoot,
   });
-  post({ type: 'ready', kind: probe.kind, device: probe.device, attempts });
+  post({ type: 'ready', kind: probe.kind, device: probe.device, watched: probe.watched, attempts });
   if (probe.kind !== 'none') {
     const loop = new SamplingLoop({
       clock: wallClock,
       intervalMs: config.intervalMs,
-      read: (now) => probe.sample(now),
+      // Every watched GPU at each tick: "auto" watches all, a pinned GPU is the only one.
+      read: (now) => probe.sampleAll(now),
       onSample: (sample) => post({ type: 'sample', sample }),
       onError: (message, retryInMs) => post({ type: 'error', message, retryInMs }),
     });

@@ -4,7 +4,8 @@ import type { Clock, TimerHandle } from '../runtime/clock';
 export interface SamplingLoopOptions {
   clock: Clock;
   intervalMs: number;
-  read: (nowMs: number) => GpuSample;
+  /** One reading, or one per watched GPU. */
+  read: (nowMs: number) => GpuSample | GpuSample[];
   onSample: (sample: GpuSample) => void;
   onError: (message: string, retryInMs: number) => void;
   /** Longest wait between attempts while the probe keeps failing. */
@@ -95,16 +96,16 @@ export class SamplingLoop {
 
   private readOnce(): boolean {
     this.lastReadAtMs = this.opts.clock.now();
-    let sample: GpuSample;
+    let samples: GpuSample | GpuSample[];
     try {
-      sample = this.opts.read(this.opts.clock.now());
+      samples = this.opts.read(this.opts.clock.now());
     } catch (error) {
       this.failures++;
       this.opts.onError(error instanceof Error ? error.message : String(error), this.backoffMs());
       return false;
     }
     this.failures = 0;
-    this.opts.onSample(sample);
+    for (const sample of Array.isArray(samples) ? samples : [samples]) this.opts.onSample(sample);
     return true;
   }
 }

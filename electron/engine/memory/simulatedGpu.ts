@@ -15,10 +15,11 @@ export class SimulatedGpu {
   private nextAllocation = 1;
   private pendingErrors: string[] = [];
 
-  constructor(opts: { name: string; totalMiB: number; reservedMiB: number }) {
+  constructor(opts: { name: string; totalMiB: number; reservedMiB: number; index?: number }) {
+    const index = opts.index ?? 0;
     this.info = {
-      index: 0,
-      uuid: 'GPU-simulated-0',
+      index,
+      uuid: `GPU-simulated-${index}`,
       name: opts.name,
       vendor: 'simulated',
       totalMiB: opts.totalMiB,
@@ -75,7 +76,7 @@ export class SimulatedGpu {
     const usedMiB = this.usedMiB;
     return {
       atMs: nowMs,
-      gpu: { index: 0, uuid: this.info.uuid, name: this.info.name, vendor: 'simulated' },
+      gpu: { index: this.info.index, uuid: this.info.uuid, name: this.info.name, vendor: 'simulated' },
       totalMiB: this.info.totalMiB,
       freeMiB: this.info.totalMiB - usedMiB,
       usedMiB,
@@ -92,7 +93,9 @@ export class SimulatedGpu {
     return {
       kind: 'simulated',
       device: this.info,
+      watched: [this.info],
       devices: () => [this.info],
+      sampleAll: (nowMs) => [this.sample(nowMs)],
       sample: (nowMs) => this.sample(nowMs),
       close: () => undefined,
     };

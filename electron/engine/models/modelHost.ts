@@ -12,10 +12,16 @@ export interface PlacementEvent {
   ms: number;
   /** Leaving the GPU: when its session was released (VRAM freed), which comes first during an evacuation. */
   releasedMs?: number;
+  /** To a GPU: which one. */
+  gpu?: number;
+  /** From a GPU: which one (GPU → GPU, GPU → CPU). */
+  fromGpu?: number;
 }
 
 export interface HostGpuError {
   modelId: string;
+  /** The GPU the failed run was on. */
+  gpu: number | null;
   kind: GpuErrorKind;
   message: string;
 }
@@ -25,6 +31,10 @@ export interface ModelView {
   role: string;
   prefer: Device;
   device: Device;
+  /** The GPU it serves on (null on the CPU). */
+  gpu: number | null;
+  /** A pre-warmed copy on another GPU (its index), ready to take over when this GPU is pressed. */
+  gpuStandby: number | null;
   ep: string;
   /** VRAM this model holds now (0 on the CPU). */
   vramMiB: number;
@@ -48,13 +58,13 @@ export interface RunResult {
 export interface ModelHostDeps {
   factory: SessionFactory;
   clock: Clock;
-  /** Free VRAM right now (a fresh probe reading), to measure what a GPU load really took. */
-  readFreeMiB: () => Promise<number | null>;
+  /** Free VRAM of one GPU right now (a fresh probe reading), to measure what a GPU load really took. */
+  readFreeMiB: (gpu: number) => Promise<number | null>;
   /**
    * This process's GPU memory right now, where the probe attributes memory to processes (NVML, the simulator): a
    * load is measured by it first, since other programs' allocations during a load of seconds do not touch it.
    */
-  readProcessMiB?: () => Promise<number | null>;
+  readProcessMiB?: (gpu: number) => Promise<number | null>;
   onPlacement: (e: PlacementEvent) => void;
   /** Told of each GPU error before the failed request is retried on the CPU. */
   onGpuError: (e: HostGpuError) => void;
@@ -66,6 +76,10 @@ interface Slot {
   active: TrackedSession | null;
   /** A pre-warmed CPU session to swap to instantly when the GPU must be freed. */
   standby: TrackedSession | null;
+  /** A pre-warmed session on another GPU, to move to (GPU → GPU) when this one is pressed. */
+  gpuStandby: TrackedSession | null;
+  /** A copy being built on another GPU (a pre-warm). */
+  gpuBuild: Promise<void> | null;
   /** A CPU copy being built (a pre-warm, an offload or an evacuation share it). */
   cpuBuild: Promise<void> | null;
   /** Filling an empty `active` from the CPU copy; runs that arrive meanwhile wait on it. */
@@ -87,6 +101,8 @@ interface Slot {
 
 interface LoadToken {
   abandoned: boolean;
+  /** The GPU it loads onto: only an EMERGENCY on that GPU abandons it. */
+  gpu: number;
   /** Called when EMERGENCY abandons the load, so a first load can start its CPU copy at once. */
   onAbandon?: () => void;
 }
@@ -111,15 +127,16 @@ export class ModelHost {
 
   constructor(private readonly deps: ModelHostDeps) {}
 
-  async add(spec: ModelSpec, device: Device, reason: string): Promise<void> {
+  /** `gpu`: which GPU a 'gpu' model goes to (its index). */
+  async add(spec: ModelSpec, device: Device, reason: string, gpu = 0): Promise<void> {
     if (this.slots.has(spec.id) || this.loading.has(spec.id))
       throw new Error(`model ${spec.id} is already loaded`);
     const started = performance.now();
-    const token: LoadToken = { abandoned: false };
+    const token: LoadToken = { abandoned: false, gpu };
     this.loading.set(spec.id, token);
     let created: Created;
     try {
-      const load = this.create(spec, device);
+      const load = this.create(spec, device, gpu);
       const abandoned = new Promise<null>((resolve) => (token.onAbandon = () => resolve(null)));
       const first = await Promise.race([load, abandoned]);
       if (first && !token.abandoned) created = first;
@@ -142,6 +159,8 @@ export class ModelHost {
       spec,
       active: created.session,
       standby: null,
+      gpuStandby: null,
+      gpuBuild: null,
       cpuBuild: null,
       refilling: null,
       gpuLoad: null,
@@ -159,6 +178,7 @@ export class ModelHost {
       to: device,
       reason,
       ms: performance.now() - started,
+      ...gpuField(created.session),
     });
   }
 
@@ -173,7 +193,7 @@ export class ModelHost {
       } catch (error) {
         if (error instanceof SessionRetired) continue; // swapped out before it started: run where the model is now
         if (session.device !== 'gpu') throw error;
-        return this.retryOnCpu(slot, feeds, error);
+        return this.retryOnCpu(slot, feeds, error, session.gpu);
       }
     }
   }
@@ -183,7 +203,7 @@ export class ModelHost {
    * device lost, a GPU fault) is a strike and moves the model; anything else (a full disk, a bug) runs this one
    * request on the CPU copy and leaves the model where it is.
    */
-  private async retryOnCpu(slot: Slot, feeds: Feeds, error: unknown): Promise<RunResult> {
+  private async retryOnCpu(slot: Slot, feeds: Feeds, error: unknown, gpu: number | null): Promise<RunResult> {
     const message = error instanceof Error ? error.message : String(error);
     const kind = classifyGpuError(message);
     let cpu: TrackedSession;
@@ -191,18 +211,21 @@ export class ModelHost {
       await this.ensureCpuCopy(slot);
       cpu = slot.standby ?? (await this.activeOf(slot));
     } else {
-      this.deps.onGpuError({ modelId: slot.spec.id, kind, message });
+      this.deps.onGpuError({ modelId: slot.spec.id, gpu, kind, message });
       await this.move(slot.spec.id, 'cpu', `GPU error (${kind}): ${firstLine(message)}`);
       cpu = await this.activeOf(slot);
     }
     return { outputs: await cpu.run(feeds), device: cpu.device, ep: cpu.ep, retriedOnCpu: true };
   }
 
-  /** Hot-swap a model to a device. Resolves once the old session is released; null when nothing moved. */
-  move(id: string, to: Device, reason: string): Promise<PlacementEvent | null> {
+  /**
+   * Hot-swap a model to a device (`gpu`: which GPU), GPU → GPU included. Resolves once the old session is
+   * released; null when nothing moved.
+   */
+  move(id: string, to: Device, reason: string, gpu = 0): Promise<PlacementEvent | null> {
     const slot = this.slot(id);
     const next = slot.moving.then(() =>
-      to === 'cpu' ? this.swapToCpu(slot, reason) : this.swapToGpu(slot, reason),
+      to === 'cpu' ? this.swapToCpu(slot, reason) : this.swapToGpu(slot, reason, gpu),
     );
     slot.moving = next.catch(() => undefined);
     return next;
@@ -222,17 +245,29 @@ export class ModelHost {
     this.install(slot, fresh, reason);
     await old.drainAndRelease();
     const ms = performance.now() - started;
-    return this.placed({ model: slot.spec.id, from: 'gpu', to: 'cpu', reason, ms, releasedMs: ms });
+    return this.placed({
+      model: slot.spec.id,
+      from: 'gpu',
+      to: 'cpu',
+      reason,
+      ms,
+      releasedMs: ms,
+      ...fromGpuField(old),
+    });
   }
 
-  private async swapToGpu(slot: Slot, reason: string): Promise<PlacementEvent | null> {
-    if (slot.active?.device === 'gpu') return null;
+  private async swapToGpu(slot: Slot, reason: string, gpu: number): Promise<PlacementEvent | null> {
+    if (slot.active?.device === 'gpu' && slot.active.gpu === gpu) return null;
     const started = performance.now();
-    const token: LoadToken = { abandoned: false };
+    const ready = slot.gpuStandby?.gpu === gpu ? slot.gpuStandby : null;
+    if (ready) slot.gpuStandby = null;
+    const token: LoadToken = { abandoned: false, gpu };
     slot.gpuLoad = token;
     let created: Created;
     try {
-      created = await this.create(slot.spec, 'gpu');
+      created = ready
+        ? { session: ready, measuredMiB: null, ms: 0 }
+        : await this.create(slot.spec, 'gpu', gpu);
     } catch (error) {
       if (token.abandoned) return null; // nobody wants this load any more: its failure is no GPU error
       throw error;
@@ -250,25 +285,43 @@ export class ModelHost {
     this.install(slot, created.session, reason);
     await old?.drainAndRelease();
     const ms = performance.now() - started;
-    return this.placed({ model: slot.spec.id, from: old?.device ?? null, to: 'gpu', reason, ms });
+    return this.placed({
+      model: slot.spec.id,
+      from: old?.device ?? null,
+      to: 'gpu',
+      reason,
+      ms,
+      ...gpuField(created.session),
+      ...(old ? fromGpuField(old) : {}),
+    });
   }
 
   /**
    * EMERGENCY: free this model's GPU memory first. A restore still loading is abandoned; the GPU session leaves
    * service at once and is released as soon as the runs already on it end (a failed one is retried on the CPU).
-   * Runs that arrive before the CPU copy is ready wait for it. Not queued behind other moves.
+   * A copy pre-warmed on another GPU takes over at once when `toGpuStandby` allows it (GPU → GPU); otherwise
+   * runs that arrive before the CPU copy is ready wait for it. Not queued behind other moves.
+   * `gpu`: the pressed GPU; a model on (or loading onto) another GPU is left alone.
    */
-  async evacuate(id: string, reason: string, onReleased?: () => void): Promise<Evacuation | null> {
+  async evacuate(
+    id: string,
+    reason: string,
+    onReleased?: () => void,
+    opts: { gpu?: number; toGpuStandby?: boolean } = {},
+  ): Promise<Evacuation | null> {
+    const on = (gpu: number | null) => opts.gpu === undefined || gpu === opts.gpu;
     const loading = this.loading.get(id);
-    if (loading) {
+    if (loading && on(loading.gpu)) {
       loading.abandoned = true;
       loading.onAbandon?.();
     }
     const slot = this.slots.get(id);
     if (!slot) return null;
-    if (slot.gpuLoad) slot.gpuLoad.abandoned = true;
+    if (slot.gpuLoad && on(slot.gpuLoad.gpu)) slot.gpuLoad.abandoned = true;
     const old = slot.active;
-    if (old?.device !== 'gpu') return null;
+    if (old?.device !== 'gpu' || !on(old.gpu)) return null;
+    if (slot.gpuStandby && opts.toGpuStandby) return this.switchToGpuStandby(slot, old, reason, onReleased);
+    void this.dropGpuStandby(slot);
     const started = performance.now();
     slot.active = slot.standby;
     slot.standby = null;
@@ -281,14 +334,75 @@ export class ModelHost {
     const releasedMs = performance.now() - started;
     const readyMs = await ready;
     slot.reason = reason;
-    this.placed({ model: id, from: 'gpu', to: 'cpu', reason, ms: readyMs, releasedMs });
+    this.placed({ model: id, from: 'gpu', to: 'cpu', reason, ms: readyMs, releasedMs, ...fromGpuField(old) });
     return { model: id, releasedMs, readyMs };
   }
 
-  /** Models being loaded onto the GPU right now (first load or restore): EMERGENCY abandons them too. */
-  gpuLoadsInFlight(): string[] {
-    const restoring = [...this.slots.values()].filter((s) => s.gpuLoad).map((s) => s.spec.id);
-    return [...this.loading.keys(), ...restoring];
+  /** GPU → GPU at EMERGENCY: the copy pre-warmed on the other GPU serves at once; the pressed one goes. */
+  private async switchToGpuStandby(
+    slot: Slot,
+    old: TrackedSession,
+    reason: string,
+    onReleased?: () => void,
+  ): Promise<Evacuation> {
+    const started = performance.now();
+    const fresh = slot.gpuStandby as TrackedSession;
+    slot.gpuStandby = null;
+    this.install(slot, fresh, reason);
+    await old.drainAndRelease();
+    onReleased?.();
+    const ms = performance.now() - started;
+    this.placed({
+      model: slot.spec.id,
+      from: 'gpu',
+      to: 'gpu',
+      reason,
+      ms,
+      releasedMs: ms,
+      ...gpuField(fresh),
+      ...fromGpuField(old),
+    });
+    return { model: slot.spec.id, releasedMs: ms, readyMs: ms };
+  }
+
+  /** Models being loaded onto a GPU (`gpu`: that one) right now, first load or restore: EMERGENCY abandons them. */
+  gpuLoadsInFlight(gpu?: number): string[] {
+    const on = (g: number) => gpu === undefined || g === gpu;
+    const restoring = [...this.slots.values()]
+      .filter((s) => s.gpuLoad && on(s.gpuLoad.gpu))
+      .map((s) => s.spec.id);
+    const first = [...this.loading].filter(([, t]) => on(t.gpu)).map(([id]) => id);
+    return [...first, ...restoring];
+  }
+
+  /**
+   * Build a copy on another GPU beside the serving one (CRITICAL on its GPU), so an EMERGENCY there is a pointer
+   * swap to a GPU instead of a fall to the CPU. Not queued behind moves. False when nothing was needed.
+   */
+  async prewarmGpuStandby(id: string, gpu: number): Promise<boolean> {
+    const slot = this.slot(id);
+    if (slot.active?.device !== 'gpu' || slot.active.gpu === gpu || slot.gpuStandby) return false;
+    slot.gpuBuild ??= this.create(slot.spec, 'gpu', gpu)
+      .then((c) => {
+        const wanted = this.slots.get(id) === slot && slot.gpuStandby === null && slot.active?.gpu !== gpu;
+        if (wanted) slot.gpuStandby = c.session;
+        else void c.session.drainAndRelease();
+      })
+      .finally(() => (slot.gpuBuild = null));
+    await slot.gpuBuild;
+    return true;
+  }
+
+  /** Release GPU standbys that live on `gpu` (it is pressed now: they would only add to it). */
+  async dropGpuStandbysOn(gpu: number): Promise<void> {
+    const on = [...this.slots.values()].filter((s) => s.gpuStandby?.gpu === gpu);
+    await Promise.all(on.map((s) => this.dropGpuStandby(s)));
+  }
+
+  private async dropGpuStandby(slot: Slot): Promise<void> {
+    const standby = slot.gpuStandby;
+    slot.gpuStandby = null;
+    await standby?.drainAndRelease();
   }
 
   /** Create a CPU session beside a GPU one, so an offload is a pointer swap. Not queued behind moves. */
@@ -312,10 +426,12 @@ export class ModelHost {
     const slot = this.slot(id);
     const next = slot.moving.then(async () => {
       await Promise.allSettled([slot.cpuBuild, slot.refilling]);
-      const sessions = [slot.active, slot.standby].filter((s): s is TrackedSession => s !== null);
+      const held = [slot.active, slot.standby, slot.gpuStandby];
+      const sessions = held.filter((s): s is TrackedSession => s !== null);
       if (sessions.length === 0 || slot.removed) return false;
       slot.active = null;
       slot.standby = null;
+      slot.gpuStandby = null;
       slot.parked = true;
       slot.reason = reason;
       slot.movedAtMs = this.deps.clock.now();
@@ -333,12 +449,12 @@ export class ModelHost {
     this.activeOf(slot).catch(() => undefined); // a failure shows on the run that needs the copy
   }
 
-  /** Free a standby's RAM once pressure is gone. */
+  /** Free a standby's RAM (and a GPU standby's VRAM) once pressure is gone. */
   async dropStandby(id: string): Promise<void> {
     const slot = this.slot(id);
     const standby = slot.standby;
     slot.standby = null;
-    await standby?.drainAndRelease();
+    await Promise.all([standby?.drainAndRelease(), this.dropGpuStandby(slot)]);
   }
 
   /** Wait for every queued move. */
@@ -370,9 +486,10 @@ export class ModelHost {
     await slot.moving;
     this.slots.delete(id);
     slot.removed = true;
-    await Promise.allSettled([slot.cpuBuild, slot.refilling]);
+    await Promise.allSettled([slot.cpuBuild, slot.refilling, slot.gpuBuild]);
     await slot.active?.drainAndRelease();
     await slot.standby?.drainAndRelease();
+    await slot.gpuStandby?.drainAndRelease();
   }
 
   /** Every session released and every session host stopped: the engine is shutting down. */
@@ -390,6 +507,8 @@ export class ModelHost {
       role: s.spec.role,
       prefer: s.spec.prefer,
       device,
+      gpu: device === 'gpu' ? (s.active?.gpu ?? null) : null,
+      gpuStandby: s.gpuStandby?.gpu ?? null,
       ep: s.active?.ep ?? 'cpu',
       vramMiB: device === 'gpu' ? estimateMiB : 0,
       estimateMiB,
@@ -454,23 +573,23 @@ export class ModelHost {
     return event;
   }
 
-  private async create(spec: ModelSpec, device: Device): Promise<Created> {
+  private async create(spec: ModelSpec, device: Device, gpu = 0): Promise<Created> {
     const started = performance.now();
-    const before = device === 'gpu' ? await this.readMemory() : null;
-    const handle = await this.deps.factory.create(spec, device);
+    const before = device === 'gpu' ? await this.readMemory(gpu) : null;
+    const handle = await this.deps.factory.create(spec, device, device, gpu);
     const readable = before !== null && (before.freeMiB !== null || before.processMiB !== null);
-    const after = readable ? await this.readMemory() : null;
+    const after = readable ? await this.readMemory(gpu) : null;
     return {
-      session: new TrackedSession(handle),
+      session: new TrackedSession(handle, device === 'gpu' ? gpu : null),
       measuredMiB: before && after ? loadTook(spec, before, after) : null,
       ms: performance.now() - started,
     };
   }
 
-  private async readMemory(): Promise<MemoryReading> {
+  private async readMemory(gpu: number): Promise<MemoryReading> {
     const [freeMiB, processMiB] = await Promise.all([
-      this.deps.readFreeMiB(),
-      this.deps.readProcessMiB?.() ?? Promise.resolve(null),
+      this.deps.readFreeMiB(gpu),
+      this.deps.readProcessMiB?.(gpu) ?? Promise.resolve(null),
     ]);
     return { freeMiB, processMiB };
   }
@@ -517,6 +636,15 @@ interface Created {
 /** A run or a move that still holds a slot the model has left (a switch, shutdown) fails instead of waiting. */
 function stillLoaded(slot: Slot): void {
   if (slot.removed) throw new Error(`model ${slot.spec.id} was unloaded`);
+}
+
+/** The `gpu` field of a placement onto this session's GPU (none for the CPU). */
+function gpuField(session: TrackedSession): { gpu?: number } {
+  return session.gpu === null ? {} : { gpu: session.gpu };
+}
+
+function fromGpuField(session: TrackedSession): { fromGpu?: number } {
+  return session.gpu === null ? {} : { fromGpu: session.gpu };
 }
 
 function firstLine(s: string): string {

@@ -34,8 +34,9 @@ export interface SessionFactory {
   /**
    * `lane` names the host a session lives on (default: `device`): the simulator runs its "GPU" sessions on the
    * CPU, yet they must not share a thread with the model's CPU copy, or building one would stall the other.
+   * `gpu`: which GPU (its index, default 0) a 'gpu' session (or a 'gpu' lane) is for: each GPU has its own lane.
    */
-  create(model: ModelSpec, device: Device, lane?: Device): Promise<SessionHandle>;
+  create(model: ModelSpec, device: Device, lane?: Device, gpu?: number): Promise<SessionHandle>;
   /** Stop every host (the engine is shutting down); sessions still open are released with them. */
   close?(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
- * The one way the engine hosts ONNX Runtime sessions: each lane (a model on one device) has a session host, a
- * worker thread that lives as long as the engine (sessionHostWorker.ts). Creating a session — seconds for a large
+ * The one way the engine hosts ONNX Runtime sessions: each lane (a model on one GPU, or on the CPU) has a session
+ * host, a worker thread that lives as long as the engine (sessionHostWorker.ts). Creating a session — seconds for a large
  * model, on the calling thread in onnxruntime-node — therefore never holds the engine's event loop (requests,
  * audio, level events), and releasing a GPU session never waits behind a CPU copy being built. Errors come back
  * with ORT's own message, so GPU errors are classified exactly as if the session were in-process.
@@ -36,10 +36,12 @@ export function createHostedSessionFactory(opts: OrtSessionOptions): HostedSessi
     return host;
   };
   return {
-    async create(model: ModelSpec, device: Device, lane: Device = device): Promise<SessionHandle> {
+    async create(model: ModelSpec, device: Device, lane: Device = device, gpu = 0): Promise<SessionHandle> {
       const { ep, path } = sessionTarget(model, device, opts.gpuEp);
-      return hostFor(`${model.id}/${lane}`).create(
-        { modelId: model.id, path, ep, cpuThreads: opts.cpuThreads ?? null },
+      // One lane per GPU: a copy being built on one GPU never waits behind the session serving on another.
+      const key = lane === 'gpu' ? `${model.id}/gpu${gpu}` : `${model.id}/cpu`;
+      return hostFor(key).create(
+        { modelId: model.id, path, ep, cpuThreads: opts.cpuThreads ?? null, gpu },
         device,
       );
     },

@@ -21,6 +21,8 @@ export interface CreateRequest {
   path: string;
   ep: GpuEp | 'cpu';
   cpuThreads: number | null;
+  /** The GPU's index (NVML order) for a GPU provider. */
+  gpu: number;
 }
 
 export type ToSessionHost =

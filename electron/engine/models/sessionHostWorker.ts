@@ -52,7 +52,7 @@ async function create(m: CreateRequest): Promise<void> {
   try {
     const session = await ort.InferenceSession.create(
       m.path,
-      sessionOptions(m.ep, m.cpuThreads ?? undefined),
+      sessionOptions(m.ep, m.cpuThreads ?? undefined, m.gpu),
     );
     sessions.set(m.sid, { session, inFlight: new Set() });
     post({ type: 'created', sid: m.sid });

@@ -38,12 +38,19 @@ function providerFor(model: ModelSpec, device: Device, gpuEp: GpuEp | null): Gpu
   return gpuEp;
 }
 
+/**
+ * `gpu`: the GPU's index in NVML's order; CUDA numbers devices the same way once the engine sets
+ * CUDA_DEVICE_ORDER=PCI_BUS_ID (cudaDeviceOrder.ts), so it is the CUDA provider's device id. onnxruntime-node's
+ * WebGPU provider takes no adapter choice: it uses Dawn's default adapter (`doctor` says when that is ambiguous).
+ */
 export function sessionOptions(
   ep: GpuEp | 'cpu',
   cpuThreads: number | undefined,
+  gpu = 0,
 ): ort.InferenceSession.SessionOptions {
+  const provider = ep === 'cuda' ? { name: 'cuda' as const, deviceId: gpu } : ep;
   const options: ort.InferenceSession.SessionOptions = {
-    executionProviders: [ep],
+    executionProviders: [provider],
     graphOptimizationLevel: 'all',
   };
   if (cpuThreads !== undefined) options.intraOpNumThreads = cpuThreads;

@@ -1,4 +1,4 @@
-import type { SimulatedGpu } from '../memory/simulatedGpu';
+import { SimulatedGpu } from '../memory/simulatedGpu';
 import type { Device, Feeds, ModelSpec, Outputs, SessionFactory, SessionHandle } from './session';
 
 /**
@@ -7,13 +7,16 @@ import type { Device, Feeds, ModelSpec, Outputs, SessionFactory, SessionHandle }
  * placement is accounted in simulated VRAM.
  */
 export function createSimulatedSessionFactory(
-  gpu: SimulatedGpu,
+  gpus: SimulatedGpu | readonly SimulatedGpu[],
   real: SessionFactory | null,
 ): SessionFactory {
+  const all = gpus instanceof SimulatedGpu ? [gpus] : gpus;
   return {
-    async create(model: ModelSpec, device: Device): Promise<SessionHandle> {
-      // Its own lane per device, as on a real GPU: building the CPU copy must not stall the "GPU" one.
-      const inner = model.path && real ? await real.create(model, 'cpu', device) : null;
+    async create(model: ModelSpec, device: Device, _lane?: Device, index = 0): Promise<SessionHandle> {
+      const gpu = all.find((g) => g.info.index === index);
+      if (!gpu) throw new Error(`no simulated GPU ${index}`);
+      // Its own lane per device (per GPU), as on a real GPU: building the CPU copy must not stall the "GPU" one.
+      const inner = model.path && real ? await real.create(model, 'cpu', device, index) : null;
       const allocation = device === 'gpu' ? allocateOrRelease(gpu, model, inner) : null;
       let released = false;
       return {

@@ -29,7 +29,11 @@ export class TrackedSession {
   private drainWaiters: (() => void)[] = [];
   private released = false;
 
-  constructor(readonly handle: SessionHandle) {}
+  /** `gpu`: the index of the GPU the session lives on (null on the CPU). */
+  constructor(
+    readonly handle: SessionHandle,
+    readonly gpu: number | null = handle.device === 'gpu' ? 0 : null,
+  ) {}
 
   get device() {
     return this.handle.device;

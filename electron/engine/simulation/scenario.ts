@@ -23,6 +23,16 @@ const modelSchema = z.strictObject({
 export const MAX_SIMULATED_MS = 7 * 24 * 3600 * 1000;
 const WEEK = `7 days (${MAX_SIMULATED_MS} ms) of simulated time`;
 
+/** The most GPUs a scenario may simulate. */
+export const MAX_SIMULATED_GPUS = 16;
+
+const gpuSchema = z.strictObject({
+  name: z.string().default('Simulated GPU'),
+  totalMiB: z.number().positive({ error: 'gpu totalMiB must be above 0' }),
+  reservedMiB: z.number().min(0).default(0),
+});
+export type ScenarioGpu = z.infer<typeof gpuSchema>;
+
 const stepSchema = z.strictObject({
   atMs: z
     .number({ error: 'step atMs must be a number of milliseconds' })
@@ -38,16 +48,24 @@ const stepSchema = z.strictObject({
   /** true: the next 3 readings fail (a driver hiccup); a number: that many; false: readings work again. */
   probeFailure: z.union([z.boolean(), z.number().int().min(0)]).optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
+  /** Which GPU (its index) the step's externalMiB, gpuError and probeFailure apply to. */
+  gpu: z
+    .number({ error: 'step gpu must be a GPU index' })
+    .int({ error: 'step gpu must be a whole number' })
+    .min(0, { error: 'step gpu must be 0 or more' })
+    .default(0),
 });
 
+const DEFAULT_GPU: ScenarioGpu = { name: 'Simulated 8 GB', totalMiB: 8000, reservedMiB: 300 };
+
 export const scenarioSchema = z.strictObject({
-  gpu: z
-    .strictObject({
-      name: z.string().default('Simulated GPU'),
-      totalMiB: z.number().positive({ error: 'gpu totalMiB must be above 0' }),
-      reservedMiB: z.number().min(0).default(0),
-    })
-    .default({ name: 'Simulated 8 GB', totalMiB: 8000, reservedMiB: 300 }),
+  /** One GPU (the original form); `gpus` lists several. Give one or the other. */
+  gpu: gpuSchema.optional(),
+  gpus: z
+    .array(gpuSchema)
+    .min(1, { error: 'gpus must list at least one GPU' })
+    .max(MAX_SIMULATED_GPUS, { error: `gpus must list at most ${MAX_SIMULATED_GPUS} GPUs` })
+    .optional(),
   settings: z.record(z.string(), z.unknown()).default({}),
   models: z.array(modelSchema).default([
     { id: 'vad', role: 'vad', sizeMiB: 2, prefer: 'cpu' },
@@ -72,7 +90,8 @@ export type ScenarioModel = z.infer<typeof modelSchema>;
 export type ScenarioStep = z.infer<typeof stepSchema>;
 
 export interface Scenario {
-  gpu: { name: string; totalMiB: number; reservedMiB: number };
+  /** Every simulated GPU; GPU n is `gpus[n]`. */
+  gpus: ScenarioGpu[];
   settings: MemorySettings;
   models: ScenarioModel[];
   steps: ScenarioStep[];
@@ -89,7 +108,15 @@ export function parseScenario(input: unknown): ScenarioResult {
   const settings = memorySettingsSchema.safeParse(parsed.data.settings);
   if (!settings.success)
     return { ok: false, error: `settings: ${settings.error.issues.map((i) => i.message).join('; ')}` };
-  const { steps } = parsed.data;
+  const { steps, gpu, gpus } = parsed.data;
+  if (gpu && gpus) return { ok: false, error: 'scenario: give "gpu" (one GPU) or "gpus" (a list), not both' };
+  const simulated = gpus ?? [gpu ?? DEFAULT_GPU];
+  const stranger = steps.findIndex((step) => step.gpu >= simulated.length);
+  if (stranger >= 0)
+    return {
+      ok: false,
+      error: `steps.${stranger}.gpu: there is no GPU ${steps[stranger]?.gpu} (the scenario has ${simulated.length})`,
+    };
   const stepError = checkStepSettings(settings.data, steps);
   if (stepError !== null) return { ok: false, error: stepError };
   const lastStep = steps.reduce((max, s) => Math.max(max, s.atMs), 0);
@@ -99,7 +126,7 @@ export function parseScenario(input: unknown): ScenarioResult {
   return {
     ok: true,
     scenario: {
-      gpu: parsed.data.gpu,
+      gpus: simulated,
       settings: settings.data,
       models: parsed.data.models,
       steps: [...steps].sort((a, b) => a.atMs - b.atMs),

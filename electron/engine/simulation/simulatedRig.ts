@@ -1,4 +1,5 @@
 import type { EngineEvent } from '../../../shared/engineEvents';
+import type { GpuSample } from '../../../shared/gpuSample';
 import { byGpuPriority } from '../../../shared/restorePolicy';
 import { validateMemorySettings } from '../../../shared/settings';
 import type { MemoryManager } from '../memory/memoryManager';
@@ -33,12 +34,14 @@ const PROBE_HICCUP_READINGS = 3;
  * `simulate` and tests, wall time for the engine's scenario mode (demos, the browser harness).
  */
 export class SimulatedRig {
-  readonly gpu: SimulatedGpu;
+  /** GPU n is `gpus[n]`. */
+  readonly gpus: SimulatedGpu[];
   readonly host: ModelHost;
   readonly manager: MemoryManager;
   readonly loop: SamplingLoop;
   readonly requests: RequestCounts = { served: 0, retriedOnCpu: 0, lost: 0 };
-  private failReadings = 0;
+  /** Per GPU: how many more of its readings fail. */
+  private readonly failReadings = new Map<number, number>();
   /** Runs still in a session host (another thread): a virtual-time run must not end or move on before them. */
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
@@ -48,17 +51,18 @@ export class SimulatedRig {
     private readonly opts: RigOptions,
   ) {
     const { clock, emit } = opts;
-    this.gpu = new SimulatedGpu(scenario.gpu);
+    this.gpus = scenario.gpus.map((g, index) => new SimulatedGpu({ ...g, index }));
     ({ host: this.host, manager: this.manager } = createMemoryStack({
-      factory: createSimulatedSessionFactory(this.gpu, opts.realFactory ?? null),
+      factory: createSimulatedSessionFactory(this.gpus, opts.realFactory ?? null),
       clock,
       settings: scenario.settings,
       gpuAvailable: true,
       probeKind: 'simulated',
       readings: {
-        readFreeMiB: () => Promise.resolve(this.gpu.freeMiB),
+        readFreeMiB: (gpu) => Promise.resolve(this.gpuAt(gpu).freeMiB),
+        // One tick reads every GPU, as the monitor does.
         requestSample: (afterMs) => clock.setTimeout(() => this.loop.sampleNow(), afterMs),
-        readProcessMiB: () => Promise.resolve(this.gpu.ourMiB),
+        readProcessMiB: (gpu) => Promise.resolve(this.gpuAt(gpu).ourMiB),
         setSamplingInterval: (ms) => this.loop.setInterval(ms),
       },
       emit,
@@ -72,6 +76,17 @@ export class SimulatedRig {
     });
   }
 
+  /** The first GPU (the only one of a one-GPU scenario). */
+  get gpu(): SimulatedGpu {
+    return this.gpuAt(0);
+  }
+
+  private gpuAt(index: number): SimulatedGpu {
+    const gpu = this.gpus[index];
+    if (!gpu) throw new Error(`no simulated GPU ${index}`);
+    return gpu;
+  }
+
   /** Schedule every step on the clock (relative to now). */
   scheduleSteps(): void {
     for (const step of this.scenario.steps) this.opts.clock.setTimeout(() => this.applyStep(step), step.atMs);
@@ -82,7 +97,9 @@ export class SimulatedRig {
    * load on the wall clock), the models in priority order, then sample at the cadence.
    */
   async start(): Promise<void> {
-    const read = () => this.manager.onSample(this.gpu.sample(this.opts.clock.now()));
+    const read = () => {
+      for (const gpu of this.gpus) this.manager.onSample(gpu.sample(this.opts.clock.now()));
+    };
     read();
     for (const m of loadOrder(this.scenario.models)) {
       if (!this.manager.hasCurrentReading()) read();
@@ -151,10 +168,11 @@ export class SimulatedRig {
   }
 
   private applyStep(step: ScenarioStep): void {
-    if (step.externalMiB !== undefined) this.gpu.externalMiB = step.externalMiB;
-    if (step.probeFailure !== undefined) this.failReadings = probeFailures(step.probeFailure);
+    const gpu = this.gpuAt(step.gpu);
+    if (step.externalMiB !== undefined) gpu.externalMiB = step.externalMiB;
+    if (step.probeFailure !== undefined) this.failReadings.set(step.gpu, probeFailures(step.probeFailure));
     if (step.settings !== undefined) this.applySettings(step.settings);
-    if (step.gpuError !== undefined) this.injectGpuError(step.gpuError);
+    if (step.gpuError !== undefined) this.injectGpuError(step.gpuError, step.gpu);
     if (step.command === 'restore') void this.manager.restore();
     if (step.command === 'offload') void this.manager.offload();
     if (step.command === 'switch') this.switchModels();
@@ -169,21 +187,26 @@ export class SimulatedRig {
     this.manager.updateSettings(merged.settings);
   }
 
-  /** With a model on the GPU the fault hits its next run; with none, the device reports it itself. */
-  private injectGpuError(message: string): void {
-    if (this.host.views().some((m) => m.device === 'gpu')) this.gpu.injectError(message);
-    else this.manager.recordGpuError(classifyGpuError(message), message, null, null);
+  /** With a model on that GPU the fault hits its next run there; with none, the device reports it itself. */
+  private injectGpuError(message: string, index: number): void {
+    if (this.host.views().some((m) => m.gpu === index)) this.gpuAt(index).injectError(message);
+    else this.manager.recordGpuError(classifyGpuError(message), message, null, null, index);
   }
 
-  private read(nowMs: number) {
-    if (this.failReadings > 0) {
-      this.failReadings--;
-      this.gpu.probeFailure = true;
+  /**
+   * One reading of every GPU. A failing GPU fails the whole tick, as a real probe's query of all devices does;
+   * its `failReadings` count down either way.
+   */
+  private read(nowMs: number): GpuSample[] {
+    for (const gpu of this.gpus) {
+      const left = this.failReadings.get(gpu.info.index) ?? 0;
+      gpu.probeFailure = left > 0;
+      if (left > 0) this.failReadings.set(gpu.info.index, left - 1);
     }
     try {
-      return this.gpu.sample(nowMs);
+      return this.gpus.map((gpu) => gpu.sample(nowMs));
     } finally {
-      this.gpu.probeFailure = false;
+      for (const gpu of this.gpus) gpu.probeFailure = false;
     }
   }
 

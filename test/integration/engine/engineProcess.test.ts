@@ -58,7 +58,7 @@ describe('the engine as a child process', () => {
     // The same story is in the log, in the user data folder.
     await expect
       .poll(() => readFile(join(home, 'logs', 'engine.log'), 'utf8').catch(() => ''))
-      .toMatch(/level {4}CRITICAL → EMERGENCY[\s\S]*place {4}stt: cpu → gpu/);
+      .toMatch(/level {4}CRITICAL → EMERGENCY[\s\S]*place {4}stt: cpu → gpu 0/);
   });
 
   it('rejects invalid settings naming the field, and persists valid ones atomically', async () => {

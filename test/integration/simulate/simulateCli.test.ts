@@ -1,45 +1,13 @@
 import { runCli as cli, type CliRun } from '../cli/runCli';
-import { endSchema } from './endEvent';
+import { of, parse, type Output } from './endEvent';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { engineEventSchema, type EngineEvent } from '../../../shared/engineEvents';
 import { usageOf } from '../../../shared/gpuSample';
 
 const ISSUE_EXAMPLE = 'test/fixtures/scenarios/issue-example.json';
 const FULL_CYCLE = 'test/integration/simulate/full-cycle.json';
-
-type End = z.infer<typeof endSchema>;
-type Timed = EngineEvent & { tMs: number };
-type Of<T extends Timed['type']> = Extract<Timed, { type: T }>;
-
-interface Output {
-  events: Timed[];
-  end: End;
-}
-
-/** Every stdout line must be one JSON event the engine's own schema accepts; the last is `end`. */
-function parse(run: CliRun): Output {
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-  const lines = run.stdout.trimEnd().split('\n');
-  const last = lines.pop();
-  if (last === undefined) throw new Error('no output');
-  const events = lines.map((line, i) => {
-    const raw = JSON.parse(line) as unknown;
-    const parsed = engineEventSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`line ${i + 1} is not an engine event: ${line}`);
-    const tMs = z.object({ tMs: z.number() }).parse(raw).tMs;
-    return { ...parsed.data, tMs };
-  });
-  return { events, end: endSchema.parse(JSON.parse(last)) };
-}
-
-function of<T extends Timed['type']>(out: Output, type: T): Of<T>[] {
-  return out.events.filter((e): e is Of<T> => e.type === type);
-}
 
 function placements(out: Output, model: string): string[] {
   return of(out, 'placement')

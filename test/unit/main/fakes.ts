@@ -16,6 +16,23 @@ export const STATUS: EngineStatus = {
   freeMiB: 4000,
   reservedMiB: 300,
   gpu: { name: 'Simulated 8 GB', index: 0, uuid: 'GPU-sim', vendor: 'simulated' },
+  gpus: [
+    {
+      index: 0,
+      uuid: 'GPU-sim',
+      name: 'Simulated 8 GB',
+      vendor: 'simulated',
+      level: 'NORMAL',
+      usage: 0.5,
+      totalMiB: 8000,
+      usedMiB: 4000,
+      freeMiB: 4000,
+      reservedMiB: 300,
+      lastSampleAtMs: 0,
+      strikes: 0,
+      out: false,
+    },
+  ],
   probe: { kind: 'simulated', ok: true },
   models: [
     {
@@ -27,6 +44,7 @@ export const STATUS: EngineStatus = {
       estimateMiB: 1500,
       reason: 'admitted',
       movedAtMs: 0,
+      gpu: 0,
     },
   ],
   gpuErrors: { count: 0, limit: 3, inWindow: 0, windowMs: 600_000 },

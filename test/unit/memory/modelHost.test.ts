@@ -330,7 +330,9 @@ describe('ModelHost: GPU errors', () => {
     gpu.injectError('CUDA error: out of memory');
     const result = await host.run('stt', {});
     expect(result).toMatchObject({ device: 'cpu', ep: 'cpu', retriedOnCpu: true });
-    expect(gpuErrors).toEqual([{ modelId: 'stt', kind: 'oom', message: 'CUDA error: out of memory' }]);
+    expect(gpuErrors).toEqual([
+      { modelId: 'stt', gpu: 0, kind: 'oom', message: 'CUDA error: out of memory' },
+    ]);
     expect(placements.at(-1)).toMatchObject({
       model: 'stt',
       from: 'gpu',

@@ -41,7 +41,7 @@ describe('DEFAULT_SETTINGS', () => {
         gpuErrorWindowMs: 600_000,
         emergencyConfirmMs: 100,
         headroomMiB: 256,
-        gpu: '',
+        gpu: 'auto',
         devicePreference: 'auto',
         adaptiveSampling: { enabled: true, fastestMs: 250, nearMargin: 0.03 },
         idleReleaseMinutes: 10,
@@ -60,6 +60,12 @@ describe('DEFAULT_SETTINGS', () => {
       },
       app: { trayClick: 'dictate', launchAtLogin: false },
     });
+  });
+
+  it('reads the empty GPU of older settings files as auto, and keeps a pinned one', () => {
+    expect(acceptedMemory({ gpu: '' }).gpu).toBe('auto');
+    expect(acceptedMemory({ gpu: '1' }).gpu).toBe('1');
+    expect(acceptedMemory({ gpu: 'GPU-abc' }).gpu).toBe('GPU-abc');
   });
 
   it('is what an empty settings file and an empty memory block give', () => {
@@ -200,7 +206,7 @@ describe('other memory settings', () => {
     [{ hysteresis: '0.02' }, 'hysteresis must be a number'],
     [{ headroomMiB: -1 }, 'GPU headroom must be at least 0 MiB'],
     [{ headroomMiB: 'lots' }, 'GPU headroom must be a number'],
-    [{ gpu: 0 }, 'GPU must be an index or a UUID'],
+    [{ gpu: 0 }, 'GPU must be "auto", an index or a UUID'],
     [{ devicePreference: 'tpu' }, 'device preference must be auto, gpu or cpu'],
   ])('%j → %s', (input, message) => {
     expect(memoryErrors(input)).toEqual([message]);

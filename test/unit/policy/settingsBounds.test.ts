@@ -5,7 +5,10 @@ import { validateSettings } from '../../../shared/settings';
 describe('settings bounds', () => {
   it('refuses strings past their length limit (a 200 MB GPU name was accepted) and names the field', () => {
     const cases: [object, RegExp][] = [
-      [{ memory: { gpu: 'x'.repeat(129) } }, /GPU must be an index or a UUID \(at most 128 characters\)/],
+      [
+        { memory: { gpu: 'x'.repeat(129) } },
+        /GPU must be "auto", an index or a UUID \(at most 128 characters\)/,
+      ],
       [{ speech: { model: 'm'.repeat(4097) } }, /model must be .*at most 4096 characters/],
       [{ speech: { hotkey: 'Ctrl+'.repeat(30) } }, /hotkey must be at most 100 characters/],
     ];

@@ -297,3 +297,48 @@ describe('NVML probe: lifecycle', () => {
     b.close();
   });
 });
+
+describe('NVML probe: several GPUs', () => {
+  const TWO = {
+    count: 2,
+    ...MEMORY,
+    'dev1.total': 24000 * MIB,
+    'dev1.reserved': 0,
+    'dev1.free': 1000 * MIB,
+    'dev1.used': 23000 * MIB,
+    'dev1.compute': `${process.pid}:${700 * MIB}`,
+  };
+
+  it('"auto" watches every device and reads each at every tick, with its own figures and processes', () => {
+    stub.configure(TWO);
+    const probe = open({ gpu: 'auto' });
+    expect(probe.watched.map((d) => d.index)).toEqual([0, 1]);
+    const [first, second, ...rest] = probe.sampleAll(5);
+    expect(rest).toEqual([]);
+    expect(first).toMatchObject({
+      atMs: 5,
+      gpu: { index: 0, name: 'Stub GPU 0' },
+      totalMiB: 8000,
+      processMiB: null,
+    });
+    expect(second).toMatchObject({
+      atMs: 5,
+      gpu: { index: 1, name: 'Stub GPU 1' },
+      totalMiB: 24000,
+      freeMiB: 1000,
+    });
+    expect(second?.processMiB).toBe(700);
+  });
+
+  it('a pinned GPU (index or UUID) is the only one watched', () => {
+    stub.configure(TWO);
+    expect(
+      open({ gpu: '1' })
+        .sampleAll(0)
+        .map((s) => s.gpu.index),
+    ).toEqual([1]);
+    const byUuid = open({ gpu: 'GPU-00000000-0000-0000-0000-000000000001' });
+    expect(byUuid.watched.map((d) => d.index)).toEqual([1]);
+    expect(byUuid.sample(0).gpu.index).toBe(1);
+  });
+});

@@ -115,6 +115,18 @@ describe('sysfs probe', () => {
     expect(probe.device?.index).toBe(0);
   });
 
+  it('watches every AMD card ("auto"), each with its own memory and processes; a pinned card alone', () => {
+    standardTree();
+    const probe = openSysfsProbe({ root, gpu: 'auto' });
+    const [big, small, ...rest] = probe.sampleAll(7);
+    expect(rest).toEqual([]);
+    expect(big).toMatchObject({ gpu: { index: 0 }, totalMiB: 16384, usedMiB: 1536 });
+    expect(small).toMatchObject({ gpu: { index: 1, uuid: 'amd-card2' }, totalMiB: 512, usedMiB: 100 });
+    expect(small?.topProcesses).toEqual([{ pid: 300, name: 'igpu-app', usedMiB: 64 }]);
+    const pinned = openSysfsProbe({ root, gpu: '1' });
+    expect(pinned.sampleAll(7).map((s) => s.gpu.index)).toEqual([1]);
+  });
+
   it('samples device memory and per-process VRAM from fdinfo', () => {
     standardTree();
     const probe = openSysfsProbe({ root, pid: 100 });

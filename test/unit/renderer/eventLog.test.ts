@@ -82,6 +82,7 @@ describe('event log', () => {
     const err = describeForLog({
       type: 'gpu-error',
       kind: 'oom',
+      gpu: 0,
       count: 2,
       inWindow: 2,
       windowMs: 600_000,

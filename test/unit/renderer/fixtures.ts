@@ -10,6 +10,23 @@ export function status(over: Partial<EngineStatus> = {}): EngineStatus {
     freeMiB: 4000,
     reservedMiB: null,
     gpu: { name: 'Simulated', index: 0, uuid: 'GPU-sim', vendor: 'simulated' },
+    gpus: [
+      {
+        index: 0,
+        uuid: 'GPU-sim',
+        name: 'Simulated',
+        vendor: 'simulated',
+        level: 'NORMAL',
+        usage: 0.5,
+        totalMiB: 8000,
+        usedMiB: 4000,
+        freeMiB: 4000,
+        reservedMiB: null,
+        lastSampleAtMs: 1000,
+        strikes: 0,
+        out: false,
+      },
+    ],
     probe: { kind: 'simulated', ok: true },
     models: [
       {
@@ -21,6 +38,7 @@ export function status(over: Partial<EngineStatus> = {}): EngineStatus {
         estimateMiB: 900,
         reason: 'admitted',
         movedAtMs: 1000,
+        gpu: 0,
       },
     ],
     gpuErrors: { count: 0, limit: 3, inWindow: 0, windowMs: 600_000 },

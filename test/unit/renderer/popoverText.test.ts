@@ -13,6 +13,7 @@ const onCpu = {
   estimateMiB: 400,
   reason: 'EMERGENCY: offloaded',
   movedAtMs: 1,
+  gpu: null,
 };
 
 describe('where a model runs, in the memory card', () => {
@@ -55,7 +56,13 @@ describe('where a model runs, in the memory card', () => {
     const vad = { ...onCpu, id: 'vad', reason: 'vad runs best on the CPU' };
     expect(prefersCpu(vad)).toBe(true);
     expect(prefersCpu(onCpu)).toBe(false);
-    const gpu = { ...onCpu, device: 'gpu' as const, ep: 'cuda', reason: 'prefers the GPU; 7000 MiB free' };
+    const gpu = {
+      ...onCpu,
+      device: 'gpu' as const,
+      gpu: 0,
+      ep: 'cuda',
+      reason: 'prefers the GPU; 7000 MiB free',
+    };
     expect(placementLine(gpu, status(), 0.5)).toBe('on the GPU (cuda): prefers the GPU; 7000 MiB free');
   });
 });

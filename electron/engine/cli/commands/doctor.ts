@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openProbe, type ProbeAttempt } from '../../memory/probes/openProbe';
 import type { GpuDeviceInfo } from '../../memory/probes/gpuProbe';
 import { probeExecutionProviders, type EpProbeReport } from '../../models/executionProviders';
+import { describeGpuMapping, type GpuMapping } from '../../models/gpuMapping';
 import { userDataDir, userDataPaths } from '../../runtime/userDataDir';
 import { cliSettings } from '../cliSettings';
 import type { ParsedArgs } from '../main';
@@ -13,7 +14,11 @@ interface DoctorReport {
   settings: { path: string; ok: boolean; problem: string | null; keptAs: string | null; keptAside: string[] };
   probes: ProbeAttempt[];
   devices: GpuDeviceInfo[];
+  /** The GPUs the engine watches and places models on (memory.gpu: every one, or the one pinned). */
+  watched: number[];
   executionProviders: EpProbeReport;
+  /** How the GPU provider's device matches the watched GPUs. */
+  gpuMapping: GpuMapping;
   /** How often the engine reads the GPU: the calm interval, and how fast near a threshold. */
   sampling: { calmMs: number; adaptive: boolean; fastestMs: number };
   models: string[];
@@ -33,6 +38,7 @@ async function diagnose(): Promise<DoctorReport> {
   const loaded = await cliSettings();
   const { probe, attempts } = openProbe('auto', { gpu: loaded.settings.memory.gpu });
   const devices = probe.devices();
+  const watched = probe.watched;
   probe.close();
   const executionProviders = await probeExecutionProviders();
   const models = await readdir(userDataPaths(dataDir).models).catch(() => []);
@@ -50,7 +56,9 @@ async function diagnose(): Promise<DoctorReport> {
     },
     probes: attempts,
     devices,
+    watched: watched.map((d) => d.index),
     executionProviders,
+    gpuMapping: describeGpuMapping(executionProviders.gpuEp, watched),
     sampling: {
       calmMs: loaded.settings.memory.intervalMs,
       adaptive: loaded.settings.memory.adaptiveSampling.enabled,
@@ -93,6 +101,11 @@ function fixesFor(r: DoctorReport): string[] {
       );
     }
   }
+  if (r.gpuMapping.ambiguous) {
+    fixes.push(
+      'Several GPUs and WebGPU: pin memory.gpu to the GPU WebGPU uses (its index or UUID), or install CUDA, so models run where the memory manager places them.',
+    );
+  }
   if (r.models.length === 0)
     fixes.push(`No speech model is installed yet in ${userDataPaths(r.dataDir).models}.`);
   return fixes;
@@ -107,7 +120,11 @@ function render(r: DoctorReport): string {
   for (const a of r.probes) lines.push(`  ${a.kind.padEnd(6)} ${a.ok ? 'ok' : `failed: ${a.error ?? ''}`}`);
   lines.push('GPUs:');
   if (r.devices.length === 0) lines.push('  none');
-  for (const d of r.devices) lines.push(`  ${d.index}: ${d.name} (${d.uuid}), ${Math.round(d.totalMiB)} MiB`);
+  for (const d of r.devices) {
+    const note = r.watched.includes(d.index) ? '' : ' (not watched: memory.gpu pins another)';
+    lines.push(`  ${d.index}: ${d.name} (${d.uuid}), ${Math.round(d.totalMiB)} MiB${note}`);
+  }
+  lines.push(`GPU mapping: ${r.gpuMapping.text}`);
   lines.push(`Execution providers (GPU: ${r.executionProviders.gpuEp ?? 'none'}):`);
   for (const e of r.executionProviders.results) {
     lines.push(`  ${e.ep.padEnd(6)} ${e.ok ? 'ok' : `failed: ${e.error ?? ''}`} (${e.ms.toFixed(0)} ms)`);

@@ -14,19 +14,27 @@ import { UsageError } from '../usageError';
 
 const BAR_WIDTH = 40;
 
-/** A live terminal view of the whole GPU's memory until Ctrl-C. */
+/** A live terminal view of every watched GPU's memory (whole-device figures) until Ctrl-C. */
 export async function monitorCommand({ values }: ParsedArgs): Promise<number> {
   const { settings } = await cliSettings();
   const intervalMs = parseInterval(values['interval'], settings.memory.intervalMs);
   const { probe, attempts } = openCliProbe(values['gpu'], settings.memory.gpu);
   if (probe.kind === 'none') return monitorWithoutGpu(intervalMs, attempts, settings.speech.model);
   const tty = process.stdout.isTTY;
+  const last = probe.watched.at(-1)?.index;
+  let tick: GpuSample[] = [];
   const loop = new SamplingLoop({
     clock: wallClock,
     intervalMs,
-    read: (now) => probe.sample(now),
-    onSample: (s) =>
-      process.stdout.write(`${tty ? '\x1b[H\x1b[2J' : ''}${render(s, settings.memory.thresholds)}\n`),
+    read: (now) => probe.sampleAll(now),
+    onSample: (s) => {
+      // One screen per tick, every GPU on it: drawn when the tick's last GPU is read.
+      tick.push(s);
+      if (s.gpu.index !== last) return;
+      const screen = tick.map((g) => render(g, settings.memory.thresholds)).join('\n\n');
+      process.stdout.write(`${tty ? '\x1b[H\x1b[2J' : ''}${screen}\nCtrl-C to quit\n`);
+      tick = [];
+    },
     onError: (message, retryInMs) =>
       process.stdout.write(`probe failed: ${message} (retry in ${retryInMs} ms)\n`),
   });
@@ -107,6 +115,5 @@ export function render(s: GpuSample, t: Thresholds): string {
       (s.reservedMiB === null ? '' : `, ${Math.round(s.reservedMiB)} MiB reserved`),
     'Top processes:',
     ...(top.length ? top : ['  (none reported)']),
-    'Ctrl-C to quit',
   ].join('\n');
 }

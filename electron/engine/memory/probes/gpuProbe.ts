@@ -1,4 +1,5 @@
 import type { GpuIdentity, GpuSample } from '../../../../shared/gpuSample';
+import { pinnedGpu } from '../../../../shared/settings';
 
 /** How a probe reads the GPU. `none` is a machine without a supported GPU. */
 export type ProbeKind = 'nvml' | 'sysfs' | 'simulated' | 'none';
@@ -25,31 +26,42 @@ export interface GpuDeviceInfo extends GpuIdentity {
 }
 
 /**
- * Reads one GPU's memory. Implementations are synchronous and cheap (NVML: a few µs) because
+ * Reads GPU memory. Implementations are synchronous and cheap (NVML: a few µs a GPU) because
  * they run on the monitor's worker thread at every tick.
  */
 export interface GpuProbe {
   readonly kind: ProbeKind;
   /** Every GPU this probe can see. */
   devices(): GpuDeviceInfo[];
-  /** The selected GPU. */
+  /** The GPUs it watches: every one ("auto"), or the one pinned. */
+  readonly watched: GpuDeviceInfo[];
+  /** The first watched GPU. */
   readonly device: GpuDeviceInfo | null;
-  /** One reading of the selected GPU; throws ProbeError. */
+  /** One reading of the first watched GPU; throws ProbeError. */
   sample(nowMs: number): GpuSample;
+  /** One reading of each watched GPU, in index order; throws ProbeError when any fails. */
+  sampleAll(nowMs: number): GpuSample[];
   close(): void;
 }
 
 export interface ProbeSelection {
-  /** GPU index ("0") or UUID ("GPU-…"); default: the first. */
+  /** GPU index ("0") or UUID ("GPU-…") to watch alone; "auto", empty or absent: every GPU. */
   gpu?: string | undefined;
   /** The pid whose usage becomes `processMiB` (default: this process). */
   pid?: number | undefined;
 }
 
-/** Pick a device by index or UUID, with an error that lists what exists. */
+/** The GPUs to watch: every one for "auto" (or nothing named), else the one named (selectDevice). */
+export function selectWatched(devices: GpuDeviceInfo[], gpu: string | undefined): GpuDeviceInfo[] {
+  if (devices.length === 0) throw new ProbeError('no-device', 'no GPU found');
+  if (gpu === undefined || pinnedGpu(gpu) === null) return devices;
+  return [selectDevice(devices, gpu)];
+}
+
+/** Pick a device by index or UUID ("auto" or nothing: the first), with an error that lists what exists. */
 export function selectDevice(devices: GpuDeviceInfo[], gpu: string | undefined): GpuDeviceInfo {
   if (devices.length === 0) throw new ProbeError('no-device', 'no GPU found');
-  if (gpu === undefined || gpu === '') return devices[0] as GpuDeviceInfo;
+  if (gpu === undefined || pinnedGpu(gpu) === null) return devices[0] as GpuDeviceInfo;
   const found = /^\d+$/.test(gpu)
     ? devices.find((d) => d.index === Number(gpu))
     : devices.find((d) => d.uuid.toLowerCase() === gpu.toLowerCase());

@@ -6,7 +6,9 @@ export function openNoGpuProbe(): GpuProbe {
   return {
     kind: 'none',
     device: null,
+    watched: [],
     devices: (): GpuDeviceInfo[] => [],
+    sampleAll: (): GpuSample[] => [],
     sample(_nowMs: number): GpuSample {
       throw new ProbeError('no-device', 'no supported GPU: there is nothing to sample');
     },

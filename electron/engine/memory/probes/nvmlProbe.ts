@@ -2,13 +2,14 @@
 // nvidia-smi costs ~20 ms (FACTS.md). Buffers are allocated once and reused, because this runs every tick.
 import { readFileSync } from 'node:fs';
 import koffi, { type LibraryHandle } from 'koffi';
+import { BYTES_PER_MIB, type GpuProcessMemory, type GpuSample } from '../../../../shared/gpuSample';
 import {
-  BYTES_PER_MIB,
-  type GpuIdentity,
-  type GpuProcessMemory,
-  type GpuSample,
-} from '../../../../shared/gpuSample';
-import { ProbeError, selectDevice, type GpuDeviceInfo, type GpuProbe, type ProbeSelection } from './gpuProbe';
+  ProbeError,
+  selectWatched,
+  type GpuDeviceInfo,
+  type GpuProbe,
+  type ProbeSelection,
+} from './gpuProbe';
 
 const NVML_SUCCESS = 0;
 const NVML_ERROR_NOT_SUPPORTED = 3;
@@ -359,23 +360,23 @@ function enumerate(api: NvmlApi, checker: Checker, memory: MemoryReader): NvmlDe
 class NvmlProbe implements GpuProbe {
   readonly kind = 'nvml';
   private closed = false;
-  private readonly identity: GpuIdentity;
   private readonly names = new ProcessNames();
 
   constructor(
     private readonly api: NvmlApi,
     private readonly all: NvmlDevice[],
-    private readonly selected: NvmlDevice,
+    private readonly selected: NvmlDevice[],
     private readonly memory: MemoryReader,
     private readonly processes: ProcessReader,
     private readonly ownPid: number,
-  ) {
-    const { index, uuid, name, vendor } = selected.info;
-    this.identity = { index, uuid, name, vendor };
-  }
+  ) {}
 
   get device(): GpuDeviceInfo {
-    return this.selected.info;
+    return (this.selected[0] as NvmlDevice).info;
+  }
+
+  get watched(): GpuDeviceInfo[] {
+    return this.selected.map((d) => d.info);
   }
 
   devices(): GpuDeviceInfo[] {
@@ -383,22 +384,36 @@ class NvmlProbe implements GpuProbe {
   }
 
   sample(nowMs: number): GpuSample {
+    return this.sampleOne(this.selected[0] as NvmlDevice, nowMs, true);
+  }
+
+  sampleAll(nowMs: number): GpuSample[] {
+    const samples = this.selected.map((d) => this.sampleOne(d, nowMs, false));
+    const live = new Map<number, true>();
+    for (const s of samples) for (const p of s.topProcesses) live.set(p.pid, true);
+    this.names.keepOnly(live);
+    return samples;
+  }
+
+  /** `prune`: forget the names of processes no longer on this GPU (one GPU read alone). */
+  private sampleOne(device: NvmlDevice, nowMs: number, prune: boolean): GpuSample {
     if (this.closed) throw new ProbeError('query-failed', 'the NVML probe is closed');
-    const mem = this.memory.read(this.selected.handle);
+    const mem = this.memory.read(device.handle);
     const totalMiB = toMiB(mem.totalBytes);
     const freeMiB = toMiB(mem.freeBytes);
     const reservedMiB = mem.reservedBytes === null ? null : toMiB(mem.reservedBytes);
-    const usage = this.processes.read(this.selected.handle);
-    this.names.keepOnly(usage);
+    const usage = this.processes.read(device.handle);
+    if (prune) this.names.keepOnly(usage);
     const topProcesses: GpuProcessMemory[] = [];
     for (const [pid, bytes] of usage) {
       topProcesses.push({ pid, name: this.names.name(pid), usedMiB: bytes === null ? null : toMiB(bytes) });
     }
     topProcesses.sort(byUsageDesc);
     const own = usage.get(this.ownPid);
+    const { index, uuid, name, vendor } = device.info;
     return {
       atMs: nowMs,
-      gpu: this.identity,
+      gpu: { index, uuid, name, vendor },
       totalMiB,
       freeMiB,
       usedMiB: totalMiB - freeMiB,
@@ -429,12 +444,11 @@ export function openNvmlProbe(sel: NvmlProbeOptions): GpuProbe {
     const memory = new MemoryReader(api, checker);
     const all = enumerate(api, checker, memory);
     if (all.length === 0) throw new ProbeError('no-device', 'NVML reports no NVIDIA GPU');
-    const info = selectDevice(
+    const infos = selectWatched(
       all.map((d) => d.info),
       sel.gpu,
     );
-    const selected = all.find((d) => d.info === info);
-    if (!selected) throw new ProbeError('unknown-gpu', `GPU ${info.index} vanished while opening NVML`);
+    const selected = all.filter((d) => infos.includes(d.info));
     return new NvmlProbe(api, all, selected, memory, new ProcessReader(api, checker), sel.pid ?? process.pid);
   } catch (err) {
     api.shutdown();

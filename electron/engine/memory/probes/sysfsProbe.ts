@@ -2,13 +2,14 @@
 // every path so tests run against a fake tree.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { BYTES_PER_MIB, type GpuProcessMemory, type GpuSample } from '../../../../shared/gpuSample';
 import {
-  BYTES_PER_MIB,
-  type GpuIdentity,
-  type GpuProcessMemory,
-  type GpuSample,
-} from '../../../../shared/gpuSample';
-import { ProbeError, selectDevice, type GpuDeviceInfo, type GpuProbe, type ProbeSelection } from './gpuProbe';
+  ProbeError,
+  selectWatched,
+  type GpuDeviceInfo,
+  type GpuProbe,
+  type ProbeSelection,
+} from './gpuProbe';
 
 const AMD_VENDOR = '0x1002';
 /** Finding which fds are DRM files means a readlink per fd of every process: done this often, not per tick. */
@@ -181,24 +182,25 @@ function isDrmFile(fdPath: string): boolean {
 
 class SysfsProbe implements GpuProbe {
   readonly kind = 'sysfs';
-  private readonly identity: GpuIdentity;
   private readonly clients: DrmClients;
   private readonly names = new Map<number, string>();
 
   constructor(
     private readonly cards: AmdCard[],
-    private readonly selected: AmdCard,
+    private readonly selected: AmdCard[],
     private readonly proc: string,
     private readonly ownPid: number,
     scanMs: number,
   ) {
-    const { index, uuid, name, vendor } = selected.info;
-    this.identity = { index, uuid, name, vendor };
     this.clients = new DrmClients(proc, scanMs, ownPid);
   }
 
   get device(): GpuDeviceInfo {
-    return this.selected.info;
+    return (this.selected[0] as AmdCard).info;
+  }
+
+  get watched(): GpuDeviceInfo[] {
+    return this.selected.map((c) => c.info);
   }
 
   devices(): GpuDeviceInfo[] {
@@ -206,18 +208,35 @@ class SysfsProbe implements GpuProbe {
   }
 
   sample(nowMs: number): GpuSample {
-    const totalMiB = readBytesFile(join(this.selected.deviceDir, 'mem_info_vram_total')) / BYTES_PER_MIB;
-    const usedMiB = readBytesFile(join(this.selected.deviceDir, 'mem_info_vram_used')) / BYTES_PER_MIB;
-    const usage = this.clients.usage(nowMs, this.selected.pciSlot);
+    const sample = this.sampleOne(this.selected[0] as AmdCard, nowMs);
+    this.forgetNamesBut(sample.topProcesses);
+    return sample;
+  }
+
+  sampleAll(nowMs: number): GpuSample[] {
+    const samples = this.selected.map((card) => this.sampleOne(card, nowMs));
+    this.forgetNamesBut(samples.flatMap((s) => s.topProcesses));
+    return samples;
+  }
+
+  private forgetNamesBut(live: readonly GpuProcessMemory[]): void {
+    const pids = new Set(live.map((p) => p.pid));
+    for (const pid of this.names.keys()) if (!pids.has(pid)) this.names.delete(pid);
+  }
+
+  private sampleOne(card: AmdCard, nowMs: number): GpuSample {
+    const totalMiB = readBytesFile(join(card.deviceDir, 'mem_info_vram_total')) / BYTES_PER_MIB;
+    const usedMiB = readBytesFile(join(card.deviceDir, 'mem_info_vram_used')) / BYTES_PER_MIB;
+    const usage = this.clients.usage(nowMs, card.pciSlot);
     const topProcesses: GpuProcessMemory[] = [];
     for (const [pid, bytes] of usage)
       topProcesses.push({ pid, name: this.nameOf(pid), usedMiB: bytes / BYTES_PER_MIB });
     topProcesses.sort((a, b) => (b.usedMiB ?? 0) - (a.usedMiB ?? 0));
-    for (const pid of this.names.keys()) if (!usage.has(pid)) this.names.delete(pid);
     const own = usage.get(this.ownPid);
+    const { index, uuid, name, vendor } = card.info;
     return {
       atMs: nowMs,
-      gpu: this.identity,
+      gpu: { index, uuid, name, vendor },
       totalMiB,
       freeMiB: totalMiB - usedMiB,
       usedMiB,
@@ -249,12 +268,11 @@ export function openSysfsProbe(sel: SysfsProbeOptions): GpuProbe {
   }
   const cards = findCards(root);
   if (cards.length === 0) throw new ProbeError('no-device', 'no AMD GPU with mem_info_vram_total in sysfs');
-  const info = selectDevice(
+  const infos = selectWatched(
     cards.map((c) => c.info),
     sel.gpu,
   );
-  const selected = cards.find((c) => c.info === info);
-  if (!selected) throw new ProbeError('unknown-gpu', `GPU ${info.index} vanished while opening sysfs`);
+  const selected = cards.filter((c) => infos.includes(c.info));
   return new SysfsProbe(
     cards,
     selected,
