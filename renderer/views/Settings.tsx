@@ -53,7 +53,7 @@ export function Settings() {
   const saveError = useApp((s) => s.settings.saveError);
   const savedAtMs = useApp((s) => s.settings.savedAtMs);
   const live = useApp((s) => s.connection.state === 'live');
-  const gpu = useApp((s) => s.status?.gpu ?? null);
+  const gpuChoices = useApp((s) => s.status?.gpus.map((g) => `${g.index} ${g.uuid}`).join(' ') ?? '');
   const id = useId();
   const onEdit = useCallback(
     (key: FieldKey, text: string) => store.getState().editSetting(key, text),
@@ -145,9 +145,7 @@ export function Settings() {
           </section>
           <section aria-labelledby={`${id}-advanced`} data-testid="settings-section-advanced">
             {heading('advanced')}
-            {ADVANCED.map((key) =>
-              field(key, key === 'gpu' && gpu ? [String(gpu.index), gpu.uuid] : undefined),
-            )}
+            {ADVANCED.map((key) => field(key, key === 'gpu' ? gpuSuggestions(gpuChoices) : undefined))}
           </section>
           {(unplaced.length > 0 || saveError) && (
             <div data-testid="settings-error" className="settings-error" role="alert">
@@ -189,4 +187,12 @@ export function Settings() {
       </nav>
     </main>
   );
+}
+
+/**
+ * `auto`, then every watched GPU's index and UUID. The selector yields a string, not a fresh array, so a new
+ * status (ten a second) re-renders Settings only when the GPUs change.
+ */
+function gpuSuggestions(indices: string): string[] {
+  return ['auto', ...indices.split(' ').filter((i) => i !== '')];
 }
