@@ -54,7 +54,10 @@ async function main(): Promise<void> {
     return t && /\d+\.\d%/.test(t) ? t : undefined;
   });
   fake.app.emit('second-instance', {}, ['swictation'], '/', { argv: ['swictation', '--open'] });
-  const win = await waitFor('the popover', () => fake.windows[0]);
+  // The recording overlay's window exists from the engine's start; the popover is the one --open showed.
+  const win = await waitFor('the popover', () =>
+    fake.windows.find((w) => w.loaded?.includes('view=popover')),
+  );
   const handler = await waitFor('the app:// handler', () => fake.protocolHandlers.get('app'));
   const files = [];
   for (const file of await filesUnder(rendererDir)) {
