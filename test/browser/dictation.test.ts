@@ -2,8 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../electron/web/server';
 import { byTestId, Cleanup, openApp, screenshot } from './support/browser';
-import { openHarnessedBrowser } from './support/harnessedBrowser';
-import { type Clip, heldOutMic, heldOutMicMissing } from './support/heldOutMic';
+import { type Clip, heldOutMicMissing, openSpokenBrowser } from './support/heldOutMic';
 
 // Dictation end to end: Chromium's fake microphone plays a held-out espeak-ng sentence (voices never seen in
 // training) → getUserMedia → AudioWorklet → 16 kHz frames over the bridge → the real engine (Silero VAD,
@@ -19,15 +18,7 @@ describe.skipIf(missing !== null)('dictation from the (fake) microphone', () => 
   let clip: Clip;
 
   beforeAll(async () => {
-    let chromiumArgs: string[];
-    ({ clip, chromiumArgs } = await heldOutMic(cleanup, 'check memory status'));
-    // No GPU probe: the model runs on the CPU, the same path every machine has. Output 'none': a test
-    // must not type into whatever window has focus on a developer's desktop.
-    ({ browser, harness } = await openHarnessedBrowser(
-      cleanup,
-      { speech: true, probe: 'none', settings: { speech: { outputMode: 'none' } } },
-      chromiumArgs,
-    ));
+    ({ browser, harness, clip } = await openSpokenBrowser(cleanup, 'check memory status'));
   }, 120_000);
 
   afterAll(() => cleanup.run());

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../electron/web/server';
 import { byTestId, Cleanup, openApp, recordValue, screenshot, valueLog } from './support/browser';
 import { seriousViolations } from './support/axe';
-import { openHarnessedBrowser } from './support/harnessedBrowser';
-import { type Clip, heldOutMic, heldOutMicMissing } from './support/heldOutMic';
+import { type Clip, heldOutMicMissing, openSpokenBrowser } from './support/heldOutMic';
 
 // The recording overlay (#overlay) during a real dictation: Chromium's fake microphone plays a held-out
 // sentence into the popover (as test/browser/dictation.test.ts does), the real engine transcribes it, and a
@@ -24,14 +23,7 @@ describe.skipIf(missing !== null)('the recording overlay', () => {
   let clip: Clip;
 
   beforeAll(async () => {
-    let chromiumArgs: string[];
-    ({ clip, chromiumArgs } = await heldOutMic(cleanup, 'check memory status'));
-    // CPU only, output 'none': a test must not type into whatever window has focus.
-    ({ browser, harness } = await openHarnessedBrowser(
-      cleanup,
-      { speech: true, probe: 'none', settings: { speech: { outputMode: 'none' } } },
-      chromiumArgs,
-    ));
+    ({ browser, harness, clip } = await openSpokenBrowser(cleanup, 'check memory status'));
   }, 120_000);
 
   afterAll(() => cleanup.run());

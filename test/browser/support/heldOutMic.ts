@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromiumMissing, type Cleanup, fakeMicArgs, ROOT } from './browser';
+import { openHarnessedBrowser, type HarnessedBrowser } from './harnessedBrowser';
 import { padWithSilence, readWav16, writeWav16 } from './wav';
 
 /**
@@ -54,4 +55,21 @@ export async function heldOutMic(cleanup: Cleanup, preferred?: string): Promise<
   const padded = path.join(tmp, 'utterance.wav');
   await writeWav16(padded, padWithSilence(wav, 1));
   return { clip, chromiumArgs: fakeMicArgs(padded) };
+}
+
+/**
+ * Chromium with the clip as its microphone and the harness with speech on the CPU: no GPU probe, the path
+ * every machine has, and output 'none', since a test must not type into whatever window has focus.
+ */
+export async function openSpokenBrowser(
+  cleanup: Cleanup,
+  preferred: string,
+): Promise<HarnessedBrowser & { clip: Clip }> {
+  const { clip, chromiumArgs } = await heldOutMic(cleanup, preferred);
+  const opened = await openHarnessedBrowser(
+    cleanup,
+    { speech: true, probe: 'none', settings: { speech: { outputMode: 'none' } } },
+    chromiumArgs,
+  );
+  return { ...opened, clip };
 }
