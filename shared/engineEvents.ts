@@ -45,18 +45,23 @@ export const modelStatusSchema = z.object({
 });
 export type ModelStatus = z.infer<typeof modelStatusSchema>;
 
-/** One watched GPU: its identity, its own level and figures, and its own GPU error strikes. */
-export const gpuStatusSchema = z.object({
-  index: z.number().int(),
-  uuid: z.string(),
-  name: z.string(),
-  vendor: z.string(),
+/** A GPU's pressure level and memory figures: each watched GPU's, and the status's own (the most pressed GPU's). */
+const memoryFigures = {
   level,
   usage: z.number(),
   totalMiB: z.number(),
   usedMiB: z.number(),
   freeMiB: z.number(),
   reservedMiB: z.number().nullable(),
+};
+
+/** One watched GPU: its identity, its own level and figures, and its own GPU error strikes. */
+export const gpuStatusSchema = z.object({
+  index: z.number().int(),
+  uuid: z.string(),
+  name: z.string(),
+  vendor: z.string(),
+  ...memoryFigures,
   lastSampleAtMs: z.number().nullable(),
   /** GPU errors on this GPU within the strike window; at the limit the GPU is `out` (no model goes there). */
   strikes: z.number().int(),
@@ -69,12 +74,7 @@ export type GpuStatus = z.infer<typeof gpuStatusSchema>;
  * `gpus` lists every watched GPU.
  */
 export const engineStatusSchema = z.object({
-  level,
-  usage: z.number(),
-  totalMiB: z.number(),
-  usedMiB: z.number(),
-  freeMiB: z.number(),
-  reservedMiB: z.number().nullable(),
+  ...memoryFigures,
   gpu: z.object({ name: z.string(), index: z.number(), uuid: z.string(), vendor: z.string() }).nullable(),
   gpus: z.array(gpuStatusSchema),
   probe: z.object({ kind: z.string(), ok: z.boolean(), error: z.string().optional() }),

@@ -1,3 +1,4 @@
+import { isModifier } from '../../shared/hotkeyCombination';
 import type { Settings } from '../../shared/settings';
 
 /**
@@ -84,28 +85,13 @@ export function followHotkeySetting(
   return source.onChange((settings) => bind(settings.speech.hotkey));
 }
 
-const MODIFIERS = new Set([
-  'command',
-  'cmd',
-  'control',
-  'ctrl',
-  'commandorcontrol',
-  'cmdorctrl',
-  'alt',
-  'option',
-  'altgr',
-  'shift',
-  'super',
-  'meta',
-]);
-
 /**
  * A global shortcut without a modifier ("A", "Space", "Enter") is grabbed desktop-wide: that key would stop
  * reaching every other application. A malformed one ("Ctrl+") is left for Electron to explain.
  */
 export function isBareKey(accelerator: string): boolean {
-  const parts = accelerator.split('+').map((p) => p.trim().toLowerCase());
-  return parts.every((p) => p !== '') && !parts.some((p) => MODIFIERS.has(p));
+  const parts = accelerator.split('+').map((p) => p.trim());
+  return parts.every((p) => p !== '') && !parts.some(isModifier);
 }
 
 function errorText(error: unknown): string {

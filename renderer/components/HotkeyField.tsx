@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
-import { recordKey } from '../store/hotkeyCombination';
+import { recordKey } from '../store/hotkeyRecorder';
 import type { FieldSpec } from '../store/settingsDraft';
 import { hotkeyText } from './hotkeyText';
 

@@ -1,5 +1,5 @@
 import { settingsSchema, validateSettings, type Settings } from '../../shared/settings';
-import { hotkeyProblem } from './hotkeyCombination';
+import { hotkeyProblem } from '../../shared/hotkeyCombination';
 
 /**
  * The settings window edits a draft: the raw text of each changed field over the saved settings. Keeping

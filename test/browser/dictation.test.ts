@@ -1,46 +1,15 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../electron/web/server';
-import {
-  byTestId,
-  chromiumMissing,
-  Cleanup,
-  fakeMicArgs,
-  openApp,
-  ROOT,
-  screenshot,
-} from './support/browser';
-import { openHarnessedBrowser } from './support/harnessedBrowser';
-import { padWithSilence, readWav16, writeWav16 } from './support/wav';
+import { byTestId, Cleanup, openApp, screenshot } from './support/browser';
+import { type Clip, heldOutMicMissing, openSpokenBrowser } from './support/heldOutMic';
 
 // Dictation end to end: Chromium's fake microphone plays a held-out espeak-ng sentence (voices never seen in
 // training) → getUserMedia → AudioWorklet → 16 kHz frames over the bridge → the real engine (Silero VAD,
 // the tiny CTC model the project trains) → the transcript in the popover.
 
-const MODEL = path.join(ROOT, 'test/fixtures/models/tiny-ctc/model.onnx');
-const AUDIO = path.join(ROOT, 'test/fixtures/audio');
-const HELDOUT = path.join(AUDIO, 'heldout.json');
-const PREFERRED = 'check memory status';
-
-const missing =
-  chromiumMissing ??
-  (existsSync(MODEL)
-    ? null
-    : `${path.relative(ROOT, MODEL)} is not built yet (npm run build:fixture-model)`) ??
-  (existsSync(HELDOUT)
-    ? null
-    : `${path.relative(ROOT, HELDOUT)} is not built yet (npm run build:fixture-model)`);
+const missing = heldOutMicMissing;
 if (missing) console.warn(`browser dictation test skipped: ${missing}`);
-
-interface Clip {
-  file: string;
-  text: string;
-  durationMs: number;
-}
 
 describe.skipIf(missing !== null)('dictation from the (fake) microphone', () => {
   let browser: Browser;
@@ -49,26 +18,7 @@ describe.skipIf(missing !== null)('dictation from the (fake) microphone', () => 
   let clip: Clip;
 
   beforeAll(async () => {
-    const clips = JSON.parse(await readFile(HELDOUT, 'utf8')) as Clip[];
-    const chosen = clips.find((c) => c.text === PREFERRED) ?? clips[0];
-    if (!chosen) throw new Error(`${HELDOUT} lists no clips`);
-    clip = chosen;
-    const wav = await readWav16(path.join(AUDIO, clip.file));
-    if (wav.sampleRate !== 16_000 || wav.channels !== 1) {
-      throw new Error(`${clip.file} is ${wav.sampleRate} Hz × ${wav.channels}, expected 16 kHz mono`);
-    }
-    const tmp = cleanup.add(await mkdtemp(path.join(os.tmpdir(), 'swictation-mic-')), (dir) =>
-      rm(dir, { recursive: true, force: true }),
-    );
-    const padded = path.join(tmp, 'utterance.wav');
-    await writeWav16(padded, padWithSilence(wav, 1));
-    // No GPU probe: the model runs on the CPU, the same path every machine has. Output 'none': a test
-    // must not type into whatever window has focus on a developer's desktop.
-    ({ browser, harness } = await openHarnessedBrowser(
-      cleanup,
-      { speech: true, probe: 'none', settings: { speech: { outputMode: 'none' } } },
-      fakeMicArgs(padded),
-    ));
+    ({ browser, harness, clip } = await openSpokenBrowser(cleanup, 'check memory status'));
   }, 120_000);
 
   afterAll(() => cleanup.run());

@@ -1,24 +1,16 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../electron/web/server';
-import { startFixtureMirror } from '../fixtures/mirrorCatalog';
-import { byTestId, chromiumMissing, Cleanup, openApp, ROOT, screenshot } from './support/browser';
+import { byTestId, Cleanup, openApp, screenshot } from './support/browser';
 import { seriousViolations } from './support/axe';
-import { openHarnessedBrowser } from './support/harnessedBrowser';
+import { mirroredHomeMissing, openMirroredHome } from './support/mirroredHome';
 
 // First run (issue 12 item 2): on a fresh home, where dictation has only the small bundled model, the popover
 // suggests one model for this machine and downloads it with progress and Cancel. Against the real engine and a
 // loopback mirror (the engine's --catalog), never the network: the mirror offers a TDT build larger than the
 // catalog's fp32 one, so on a simulated 24 GB GPU with 22 GB free it is the one that fits with room.
 
-const MODEL_DIR = path.join(ROOT, 'test/fixtures/models/tiny-ctc');
-const missing =
-  chromiumMissing ??
-  (existsSync(path.join(MODEL_DIR, 'model.onnx')) ? null : 'the fixture model is not built');
+const missing = mirroredHomeMissing;
 if (missing) console.warn(`browser first-run tests skipped: ${missing}`);
 
 const SUGGESTED = 'tdt-mirror-large';
@@ -29,11 +21,10 @@ describe.skipIf(missing !== null)('the first-run suggestion on a fresh home', ()
   const cleanup = new Cleanup();
 
   beforeAll(async () => {
-    const home = cleanup.add(await mkdtemp(path.join(os.tmpdir(), 'swictation-first-run-')), (d) =>
-      rm(d, { recursive: true, force: true }),
-    );
     // 16 KiB every 200 ms: the download is still running when the test cancels it.
-    const mirror = await startFixtureMirror(
+    ({ browser, harness } = await openMirroredHome(
+      cleanup,
+      'swictation-first-run-',
       [
         {
           id: SUGGESTED,
@@ -41,27 +32,8 @@ describe.skipIf(missing !== null)('the first-run suggestion on a fresh home', ()
           model: { pace: { chunkBytes: 16 * 1024, everyMs: 200 } },
         },
       ],
-      path.join(home, 'catalog.json'),
-    );
-    cleanup.add(mirror.server, (s) => s.close());
-    const scenario = path.join(home, 'scenario.json');
-    await writeFile(
-      scenario,
-      JSON.stringify({
-        gpu: { name: 'Simulated 24 GB', totalMiB: 24_000, reservedMiB: 300 },
-        settings: { intervalMs: 100, recoveryDwellMs: 500 },
-        models: [],
-        steps: [{ atMs: 0, externalMiB: 2000 }],
-        durationMs: 600_000,
-      }),
-    );
-    ({ browser, harness } = await openHarnessedBrowser(cleanup, {
-      scenario,
-      speech: true,
-      catalog: mirror.catalog,
-      home,
-      settings: { speech: { outputMode: 'none' } },
-    }));
+      { name: 'Simulated 24 GB', totalMiB: 24_000, externalMiB: 2000 },
+    ));
   }, 120_000);
 
   afterAll(() => cleanup.run());

@@ -1,21 +1,15 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../electron/web/server';
-import { startFixtureMirror } from '../fixtures/mirrorCatalog';
-import { byTestId, chromiumMissing, Cleanup, openApp, ROOT, screenshot } from './support/browser';
-import { openHarnessedBrowser } from './support/harnessedBrowser';
+import { byTestId, Cleanup, openApp, screenshot } from './support/browser';
+import { mirroredHomeMissing, openMirroredHome } from './support/mirroredHome';
 
 // Model choice and download in Settings, against the real engine and a loopback "mirror" (the engine's
 // --catalog) serving the fixture model under other ids, slowly enough for a progress bar and a cancel.
 
-const MODEL_DIR = path.join(ROOT, 'test/fixtures/models/tiny-ctc');
-const missing =
-  chromiumMissing ??
-  (existsSync(path.join(MODEL_DIR, 'model.onnx')) ? null : 'the fixture model is not built');
+const missing = mirroredHomeMissing;
 if (missing) console.warn(`browser model tests skipped: ${missing}`);
 
 describe.skipIf(missing !== null)('choosing and downloading a speech model in Settings', () => {
@@ -24,11 +18,11 @@ describe.skipIf(missing !== null)('choosing and downloading a speech model in Se
   const cleanup = new Cleanup();
 
   beforeAll(async () => {
-    const home = cleanup.add(await mkdtemp(path.join(os.tmpdir(), 'swictation-models-ui-')), (d) =>
-      rm(d, { recursive: true, force: true }),
-    );
     // ~2.3 MB at 256 KiB per 100 ms: about a second of visible progress. The slow one never finishes in time.
-    const mirror = await startFixtureMirror(
+    // A steady simulated 8 GB GPU with no models of its own: the speech model is the engine's real one.
+    ({ browser, harness } = await openMirroredHome(
+      cleanup,
+      'swictation-models-ui-',
       [
         {
           id: 'tiny-ctc-mirror',
@@ -41,28 +35,8 @@ describe.skipIf(missing !== null)('choosing and downloading a speech model in Se
           model: { pace: { chunkBytes: 16 * 1024, everyMs: 200 } },
         },
       ],
-      path.join(home, 'catalog.json'),
-    );
-    cleanup.add(mirror.server, (s) => s.close());
-    // A steady simulated 8 GB GPU with no models of its own: the speech model is the engine's real one.
-    const scenario = path.join(home, 'scenario.json');
-    await writeFile(
-      scenario,
-      JSON.stringify({
-        gpu: { name: 'Simulated 8 GB', totalMiB: 8000, reservedMiB: 300 },
-        settings: { intervalMs: 100, recoveryDwellMs: 500 },
-        models: [],
-        steps: [{ atMs: 0, externalMiB: 3000 }],
-        durationMs: 600_000,
-      }),
-    );
-    ({ browser, harness } = await openHarnessedBrowser(cleanup, {
-      scenario,
-      speech: true,
-      catalog: mirror.catalog,
-      home,
-      settings: { speech: { outputMode: 'none' } },
-    }));
+      { name: 'Simulated 8 GB', totalMiB: 8000, externalMiB: 3000 },
+    ));
   }, 120_000);
 
   afterAll(() => cleanup.run());

@@ -1,51 +1,20 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../electron/web/server';
-import {
-  byTestId,
-  chromiumMissing,
-  Cleanup,
-  fakeMicArgs,
-  openApp,
-  recordValue,
-  ROOT,
-  screenshot,
-  valueLog,
-} from './support/browser';
+import { byTestId, Cleanup, openApp, recordValue, screenshot, valueLog } from './support/browser';
 import { seriousViolations } from './support/axe';
-import { openHarnessedBrowser } from './support/harnessedBrowser';
-import { padWithSilence, readWav16, writeWav16 } from './support/wav';
+import { type Clip, heldOutMicMissing, openSpokenBrowser } from './support/heldOutMic';
 
 // The recording overlay (#overlay) during a real dictation: Chromium's fake microphone plays a held-out
 // sentence into the popover (as test/browser/dictation.test.ts does), the real engine transcribes it, and a
 // second page shows the overlay as main's window would: it has no microphone, so its state, level meter and
 // elapsed time come from the engine's events alone.
 
-const MODEL = path.join(ROOT, 'test/fixtures/models/tiny-ctc/model.onnx');
-const AUDIO = path.join(ROOT, 'test/fixtures/audio');
-const HELDOUT = path.join(AUDIO, 'heldout.json');
 /** Main's overlay window (electron/main/windowPolicy.ts OVERLAY_SIZE). */
 const OVERLAY_VIEWPORT = { width: 420, height: 64 };
 
-const missing =
-  chromiumMissing ??
-  (existsSync(MODEL)
-    ? null
-    : `${path.relative(ROOT, MODEL)} is not built yet (npm run build:fixture-model)`) ??
-  (existsSync(HELDOUT)
-    ? null
-    : `${path.relative(ROOT, HELDOUT)} is not built yet (npm run build:fixture-model)`);
+const missing = heldOutMicMissing;
 if (missing) console.warn(`browser overlay test skipped: ${missing}`);
-
-interface Clip {
-  file: string;
-  text: string;
-  durationMs: number;
-}
 
 describe.skipIf(missing !== null)('the recording overlay', () => {
   let browser: Browser;
@@ -54,22 +23,7 @@ describe.skipIf(missing !== null)('the recording overlay', () => {
   let clip: Clip;
 
   beforeAll(async () => {
-    const clips = JSON.parse(await readFile(HELDOUT, 'utf8')) as Clip[];
-    const chosen = clips.find((c) => c.text === 'check memory status') ?? clips[0];
-    if (!chosen) throw new Error(`${HELDOUT} lists no clips`);
-    clip = chosen;
-    const wav = await readWav16(path.join(AUDIO, clip.file));
-    const tmp = cleanup.add(await mkdtemp(path.join(os.tmpdir(), 'swictation-overlay-')), (dir) =>
-      rm(dir, { recursive: true, force: true }),
-    );
-    const padded = path.join(tmp, 'utterance.wav');
-    await writeWav16(padded, padWithSilence(wav, 1));
-    // CPU only, output 'none': a test must not type into whatever window has focus.
-    ({ browser, harness } = await openHarnessedBrowser(
-      cleanup,
-      { speech: true, probe: 'none', settings: { speech: { outputMode: 'none' } } },
-      fakeMicArgs(padded),
-    ));
+    ({ browser, harness, clip } = await openSpokenBrowser(cleanup, 'check memory status'));
   }, 120_000);
 
   afterAll(() => cleanup.run());

@@ -1,25 +1,16 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../electron/web/server';
-import { byTestId, chromiumMissing, Cleanup, fakeMicArgs, openApp, ROOT, SCENARIOS } from './support/browser';
+import { byTestId, Cleanup, openApp, SCENARIOS } from './support/browser';
 import { openHarnessedBrowser } from './support/harnessedBrowser';
-import { padWithSilence, readWav16, writeWav16 } from './support/wav';
+import { heldOutMic, heldOutMicMissing } from './support/heldOutMic';
 
 // `npm run dev:web -- --scenario ui-pressure.json` as the README has it: speech on (dev:web's default) and a
 // simulated GPU. The scenario's `stt` is a stand-in for the speech model; the real one takes its place (and
 // its 400 MiB of simulated VRAM), so nothing collides and dictation works on the simulated GPU.
 
-const MODEL = path.join(ROOT, 'test/fixtures/models/tiny-ctc/model.onnx');
-const AUDIO = path.join(ROOT, 'test/fixtures/audio');
-const HELDOUT = path.join(AUDIO, 'heldout.json');
-
-const missing =
-  chromiumMissing ??
-  (existsSync(MODEL) && existsSync(HELDOUT) ? null : 'the fixture model or audio is not built yet');
+const missing = heldOutMicMissing;
 if (missing) console.warn(`browser scenario + speech test skipped: ${missing}`);
 
 describe.skipIf(missing !== null)('dev:web with speech on and a scenario', () => {
@@ -29,15 +20,8 @@ describe.skipIf(missing !== null)('dev:web with speech on and a scenario', () =>
   const cleanup = new Cleanup();
 
   beforeAll(async () => {
-    const clips = JSON.parse(await readFile(HELDOUT, 'utf8')) as { file: string; text: string }[];
-    const clip = clips[0];
-    if (!clip) throw new Error(`${HELDOUT} lists no clips`);
+    const { clip, chromiumArgs } = await heldOutMic(cleanup);
     expected = clip.text;
-    const tmp = cleanup.add(await mkdtemp(path.join(os.tmpdir(), 'swictation-mic-')), (dir) =>
-      rm(dir, { recursive: true, force: true }),
-    );
-    const padded = path.join(tmp, 'utterance.wav');
-    await writeWav16(padded, padWithSilence(await readWav16(path.join(AUDIO, clip.file)), 1));
     ({ browser, harness } = await openHarnessedBrowser(
       cleanup,
       {
@@ -45,7 +29,7 @@ describe.skipIf(missing !== null)('dev:web with speech on and a scenario', () =>
         speech: true,
         settings: { speech: { outputMode: 'none' } },
       },
-      fakeMicArgs(padded),
+      chromiumArgs,
     ));
   }, 120_000);
 

@@ -2,58 +2,14 @@ import type { EngineEvent, EngineStatus } from '../../../shared/engineEvents';
 import { memoryPortPair, type Port } from '../../../shared/port';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings';
 import type { EngineProcess, ExitInfo } from '../../../electron/main/engineSupervisor';
+import { engineStatus } from '../../fixtures/engineStatus';
 
 /** Lets queued microtasks (in-memory port deliveries, awaited calls) run to completion. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 100; i++) await Promise.resolve();
 }
 
-export const STATUS: EngineStatus = {
-  level: 'NORMAL',
-  usage: 0.5,
-  totalMiB: 8000,
-  usedMiB: 4000,
-  freeMiB: 4000,
-  reservedMiB: 300,
-  gpu: { name: 'Simulated 8 GB', index: 0, uuid: 'GPU-sim', vendor: 'simulated' },
-  gpus: [
-    {
-      index: 0,
-      uuid: 'GPU-sim',
-      name: 'Simulated 8 GB',
-      vendor: 'simulated',
-      level: 'NORMAL',
-      usage: 0.5,
-      totalMiB: 8000,
-      usedMiB: 4000,
-      freeMiB: 4000,
-      reservedMiB: 300,
-      lastSampleAtMs: 0,
-      strikes: 0,
-      out: false,
-    },
-  ],
-  probe: { kind: 'simulated', ok: true },
-  models: [
-    {
-      id: 'stt',
-      role: 'stt',
-      device: 'gpu',
-      ep: 'webgpu',
-      vramMiB: 1500,
-      estimateMiB: 1500,
-      reason: 'admitted',
-      movedAtMs: 0,
-      gpu: 0,
-    },
-  ],
-  gpuErrors: { count: 0, limit: 3, inWindow: 0, windowMs: 600_000 },
-  permanentCpu: false,
-  pinnedByUser: false,
-  restoreBlocker: 'every model that prefers the GPU is already on it',
-  samplingIntervalMs: 2000,
-  lastSampleAtMs: 0,
-};
+export const STATUS: EngineStatus = engineStatus();
 
 export interface FakeEngineOptions {
   /** Post a first event as soon as it starts (the real engine's report): it is serving. */

@@ -71,3 +71,27 @@ export function selectDevice(devices: GpuDeviceInfo[], gpu: string | undefined):
   }
   return found;
 }
+
+/**
+ * The names in a probe's process list: each pid's name is read once, not at every tick, and forgotten when
+ * the process leaves the GPU, so a pid the system reuses is named afresh. `readName` null: `pid N`.
+ */
+export class ProcessNames {
+  private readonly cache = new Map<number, string>();
+
+  constructor(private readonly readName: (pid: number) => string | null) {}
+
+  name(pid: number): string {
+    let name = this.cache.get(pid);
+    if (name === undefined) {
+      name = this.readName(pid) || `pid ${pid}`;
+      this.cache.set(pid, name);
+    }
+    return name;
+  }
+
+  keepOnly(live: Iterable<number>): void {
+    const keep = new Set(live);
+    for (const pid of this.cache.keys()) if (!keep.has(pid)) this.cache.delete(pid);
+  }
+}

@@ -5,6 +5,7 @@ import koffi, { type LibraryHandle } from 'koffi';
 import { BYTES_PER_MIB, type GpuProcessMemory, type GpuSample } from '../../../../shared/gpuSample';
 import {
   ProbeError,
+  ProcessNames,
   selectWatched,
   type GpuDeviceInfo,
   type GpuProbe,
@@ -302,24 +303,7 @@ class ProcessReader {
   }
 }
 
-/** Process names from /proc, cached while the pid stays on the GPU. */
-class ProcessNames {
-  private readonly cache = new Map<number, string>();
-
-  name(pid: number): string {
-    let name = this.cache.get(pid);
-    if (name === undefined) {
-      name = readComm(pid) ?? `pid ${pid}`;
-      this.cache.set(pid, name);
-    }
-    return name;
-  }
-
-  keepOnly(live: Map<number, unknown>): void {
-    for (const pid of this.cache.keys()) if (!live.has(pid)) this.cache.delete(pid);
-  }
-}
-
+/** A process's name from /proc (Linux only; elsewhere ProcessNames says `pid N`). */
 function readComm(pid: number): string | null {
   if (process.platform !== 'linux') return null;
   try {
@@ -360,7 +344,7 @@ function enumerate(api: NvmlApi, checker: Checker, memory: MemoryReader): NvmlDe
 class NvmlProbe implements GpuProbe {
   readonly kind = 'nvml';
   private closed = false;
-  private readonly names = new ProcessNames();
+  private readonly names = new ProcessNames(readComm);
 
   constructor(
     private readonly api: NvmlApi,
@@ -389,9 +373,7 @@ class NvmlProbe implements GpuProbe {
 
   sampleAll(nowMs: number): GpuSample[] {
     const samples = this.selected.map((d) => this.sampleOne(d, nowMs, false));
-    const live = new Map<number, true>();
-    for (const s of samples) for (const p of s.topProcesses) live.set(p.pid, true);
-    this.names.keepOnly(live);
+    this.names.keepOnly(samples.flatMap((s) => s.topProcesses.map((p) => p.pid)));
     return samples;
   }
 
@@ -403,7 +385,7 @@ class NvmlProbe implements GpuProbe {
     const freeMiB = toMiB(mem.freeBytes);
     const reservedMiB = mem.reservedBytes === null ? null : toMiB(mem.reservedBytes);
     const usage = this.processes.read(device.handle);
-    if (prune) this.names.keepOnly(usage);
+    if (prune) this.names.keepOnly(usage.keys());
     const topProcesses: GpuProcessMemory[] = [];
     for (const [pid, bytes] of usage) {
       topProcesses.push({ pid, name: this.names.name(pid), usedMiB: bytes === null ? null : toMiB(bytes) });

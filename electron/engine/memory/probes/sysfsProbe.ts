@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BYTES_PER_MIB, type GpuProcessMemory, type GpuSample } from '../../../../shared/gpuSample';
 import {
   ProbeError,
+  ProcessNames,
   selectWatched,
   type GpuDeviceInfo,
   type GpuProbe,
@@ -183,7 +184,7 @@ function isDrmFile(fdPath: string): boolean {
 class SysfsProbe implements GpuProbe {
   readonly kind = 'sysfs';
   private readonly clients: DrmClients;
-  private readonly names = new Map<number, string>();
+  private readonly names: ProcessNames;
 
   constructor(
     private readonly cards: AmdCard[],
@@ -193,6 +194,7 @@ class SysfsProbe implements GpuProbe {
     scanMs: number,
   ) {
     this.clients = new DrmClients(proc, scanMs, ownPid);
+    this.names = new ProcessNames((pid) => readText(join(proc, String(pid), 'comm')));
   }
 
   get device(): GpuDeviceInfo {
@@ -209,19 +211,14 @@ class SysfsProbe implements GpuProbe {
 
   sample(nowMs: number): GpuSample {
     const sample = this.sampleOne(this.selected[0] as AmdCard, nowMs);
-    this.forgetNamesBut(sample.topProcesses);
+    this.names.keepOnly(sample.topProcesses.map((p) => p.pid));
     return sample;
   }
 
   sampleAll(nowMs: number): GpuSample[] {
     const samples = this.selected.map((card) => this.sampleOne(card, nowMs));
-    this.forgetNamesBut(samples.flatMap((s) => s.topProcesses));
+    this.names.keepOnly(samples.flatMap((s) => s.topProcesses.map((p) => p.pid)));
     return samples;
-  }
-
-  private forgetNamesBut(live: readonly GpuProcessMemory[]): void {
-    const pids = new Set(live.map((p) => p.pid));
-    for (const pid of this.names.keys()) if (!pids.has(pid)) this.names.delete(pid);
   }
 
   private sampleOne(card: AmdCard, nowMs: number): GpuSample {
@@ -230,7 +227,7 @@ class SysfsProbe implements GpuProbe {
     const usage = this.clients.usage(nowMs, card.pciSlot);
     const topProcesses: GpuProcessMemory[] = [];
     for (const [pid, bytes] of usage)
-      topProcesses.push({ pid, name: this.nameOf(pid), usedMiB: bytes / BYTES_PER_MIB });
+      topProcesses.push({ pid, name: this.names.name(pid), usedMiB: bytes / BYTES_PER_MIB });
     topProcesses.sort((a, b) => (b.usedMiB ?? 0) - (a.usedMiB ?? 0));
     const own = usage.get(this.ownPid);
     const { index, uuid, name, vendor } = card.info;
@@ -248,15 +245,6 @@ class SysfsProbe implements GpuProbe {
 
   close(): void {
     // Nothing is held open between samples.
-  }
-
-  private nameOf(pid: number): string {
-    let name = this.names.get(pid);
-    if (name === undefined) {
-      name = readText(join(this.proc, String(pid), 'comm')) || `pid ${pid}`;
-      this.names.set(pid, name);
-    }
-    return name;
   }
 }
 

@@ -1,40 +1,8 @@
 /**
- * The hotkey as an Electron accelerator ("CommandOrControl+Shift+D"). A global hotkey without a modifier
- * would fire on every press of that key while the user types elsewhere, so a combination needs at least one
- * modifier, or is a function key (F1–F24), which nobody types in text.
+ * Recording the hotkey from key presses in Settings. What a usable combination is lives in
+ * shared/hotkeyCombination.ts, which main's global shortcut reads too.
  */
-
-const MODIFIERS = new Set([
-  'command',
-  'cmd',
-  'control',
-  'ctrl',
-  'commandorcontrol',
-  'cmdorctrl',
-  'alt',
-  'option',
-  'altgr',
-  'shift',
-  'super',
-  'meta',
-]);
-
-const FUNCTION_KEY = /^F([1-9]|1\d|2[0-4])$/i;
-
-/** What is wrong with a typed or recorded hotkey, in one sentence, or null when it is a usable combination. */
-export function hotkeyProblem(text: string): string | null {
-  const parts = text.trim().split('+');
-  if (text.trim() === '') return 'The hotkey is empty: press Record, then the keys.';
-  if (parts.some((p) => p.trim() === '')) return `“${text}” is not a key combination.`;
-  const key = (parts.at(-1) ?? '').trim();
-  const mods = parts.slice(0, -1).map((p) => p.trim());
-  const notModifier = mods.find((m) => !MODIFIERS.has(m.toLowerCase()));
-  if (notModifier !== undefined) return `${notModifier} is not a modifier (Ctrl, Alt, Shift or Super).`;
-  if (MODIFIERS.has(key.toLowerCase())) return `The hotkey ends with ${key}: add a key after the modifiers.`;
-  if (mods.length === 0 && !FUNCTION_KEY.test(key))
-    return `${key} alone would fire while you type: add Ctrl, Alt, Shift or Super, or use F1–F24.`;
-  return null;
-}
+import { FUNCTION_KEY, hotkeyProblem } from '../../shared/hotkeyCombination';
 
 /** The parts of a keydown the recorder reads (a KeyboardEvent has them all). */
 export interface KeyPress {
