@@ -1,6 +1,6 @@
 /**
  * What a hotkey is: an Electron accelerator ("CommandOrControl+Shift+D"). The Settings recorder and main's
- * global shortcut read the same modifier names, so both sides agree on what counts as a modifier.
+ * global shortcut read the same modifier names and the same rule, so Settings never saves a hotkey main refuses.
  */
 
 const MODIFIERS = new Set([
@@ -18,6 +18,7 @@ const MODIFIERS = new Set([
   'meta',
 ]);
 
+/** F1–F24: keys the recorder can name (with a modifier, like any key). */
 export const FUNCTION_KEY = /^F([1-9]|1\d|2[0-4])$/i;
 
 /** Whether one `+`-separated part of an accelerator is a modifier, in any of Electron's spellings. */
@@ -27,8 +28,8 @@ export function isModifier(part: string): boolean {
 
 /**
  * What is wrong with a typed or recorded hotkey, in one sentence, or null when it is a usable combination.
- * A global hotkey without a modifier would fire on every press of that key while the user types elsewhere,
- * so a combination needs at least one modifier, or is a function key (F1–F24), which nobody types in text.
+ * A global hotkey without a modifier takes that key from every application (F5 would no longer reload a page,
+ * a letter could not be typed), so a combination needs at least one modifier, function keys included.
  */
 export function hotkeyProblem(text: string): string | null {
   const parts = text.trim().split('+');
@@ -39,7 +40,7 @@ export function hotkeyProblem(text: string): string | null {
   const notModifier = mods.find((m) => !isModifier(m));
   if (notModifier !== undefined) return `${notModifier} is not a modifier (Ctrl, Alt, Shift or Super).`;
   if (isModifier(key)) return `The hotkey ends with ${key}: add a key after the modifiers.`;
-  if (mods.length === 0 && !FUNCTION_KEY.test(key))
-    return `${key} alone would fire while you type: add Ctrl, Alt, Shift or Super, or use F1–F24.`;
+  if (mods.length === 0)
+    return `${key} alone would be taken from every application: add Ctrl, Alt, Shift or Super.`;
   return null;
 }

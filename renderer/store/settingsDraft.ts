@@ -134,7 +134,7 @@ export const FIELDS: readonly FieldSpec[] = [
     path: ['speech', 'hotkey'],
     kind: 'text',
     label: 'Hotkey',
-    hint: 'Press Record, then the keys; a combination needs Ctrl, Alt, Shift or Super, or is a function key.',
+    hint: 'Press Record, then the keys; a combination needs Ctrl, Alt, Shift or Super.',
   },
   {
     key: 'tray-click',

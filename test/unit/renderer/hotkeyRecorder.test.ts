@@ -31,7 +31,10 @@ describe('recording a key press', () => {
       kind: 'combo',
       accelerator: 'Control+CommandOrControl+K',
     });
-    expect(recordKey(press('F9'), false)).toEqual({ kind: 'combo', accelerator: 'F9' });
+    expect(recordKey(press('F9', { shiftKey: true }), false)).toEqual({
+      kind: 'combo',
+      accelerator: 'Shift+F9',
+    });
     expect(recordKey(press('ArrowUp', { altKey: true }, 'ArrowUp'), false)).toEqual({
       kind: 'combo',
       accelerator: 'Alt+Up',
@@ -41,7 +44,11 @@ describe('recording a key press', () => {
   it('refuses a bare key and a key no accelerator can name', () => {
     expect(recordKey(press('KeyD', {}, 'd'), false)).toEqual({
       kind: 'refused',
-      message: 'D alone would fire while you type: add Ctrl, Alt, Shift or Super, or use F1–F24.',
+      message: 'D alone would be taken from every application: add Ctrl, Alt, Shift or Super.',
+    });
+    expect(recordKey(press('F9'), false)).toEqual({
+      kind: 'refused',
+      message: 'F9 alone would be taken from every application: add Ctrl, Alt, Shift or Super.',
     });
     expect(recordKey(press('IntlRo', { ctrlKey: true }, 'ろ'), false)).toEqual({
       kind: 'refused',

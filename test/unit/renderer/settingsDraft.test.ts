@@ -89,7 +89,7 @@ describe('settings draft', () => {
       ok: false,
       errors: [
         {
-          message: 'D alone would fire while you type: add Ctrl, Alt, Shift or Super, or use F1–F24.',
+          message: 'D alone would be taken from every application: add Ctrl, Alt, Shift or Super.',
           field: 'hotkey',
         },
       ],
