@@ -98,9 +98,18 @@ async function main(): Promise<number> {
     measured('status', {
       probe: status.probe,
       gpu: status.gpu?.name,
+      gpus: status.gpus.map((g) => `${g.index} ${g.name} ${g.level}`),
       usage: status.usage,
-      models: status.models.map((m) => `${m.id}@${m.device}/${m.ep}`),
+      models: status.models.map((m) => `${m.id}@${m.device}${m.gpu === null ? '' : m.gpu}/${m.ep}`),
     });
+    const settings = await engine.client.call('settings.get');
+    check(
+      'with gpu: auto the engine watches every GPU of the machine',
+      settings.memory.gpu === 'auto' &&
+        status.gpus.length >= 1 &&
+        status.gpus.every((g) => g.lastSampleAtMs !== null),
+      `gpu=${settings.memory.gpu}, ${status.gpus.length} GPU(s) watched`,
+    );
     check(
       'probe is NVML and the model is on the GPU',
       status.probe.kind === 'nvml' && status.models.some((m) => m.id === 'stt' && m.device === 'gpu'),
