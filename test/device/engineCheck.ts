@@ -102,13 +102,13 @@ async function main(): Promise<number> {
       usage: status.usage,
       models: status.models.map((m) => `${m.id}@${m.device}${m.gpu === null ? '' : m.gpu}/${m.ep}`),
     });
-    const settings = await engine.client.call('settings.get');
+    const inForce = await engine.client.call('settings.get');
     check(
       'with gpu: auto the engine watches every GPU of the machine',
-      settings.memory.gpu === 'auto' &&
+      inForce.memory.gpu === 'auto' &&
         status.gpus.length >= 1 &&
         status.gpus.every((g) => g.lastSampleAtMs !== null),
-      `gpu=${settings.memory.gpu}, ${status.gpus.length} GPU(s) watched`,
+      `gpu=${inForce.memory.gpu}, ${status.gpus.length} GPU(s) watched`,
     );
     check(
       'probe is NVML and the model is on the GPU',
