@@ -127,8 +127,9 @@ export class DictationController {
       return;
     }
     this.api.call('audio.push', { samples: batch }).catch((error: unknown) => {
-      // Say it once per dictation: a failing push fails for every batch after it.
-      if (this.pushFailed) return;
+      // Say it once per dictation: a failing push fails for every batch after it. A dictation stopped elsewhere
+      // (Esc, the tray, the hotkey) refuses the last frames in flight: expected, not worth an error.
+      if (this.pushFailed || this.store.getState().dictation.phase !== 'listening') return;
       this.pushFailed = true;
       this.store.getState().logNote('error', `Audio could not be sent: ${errorMessage(error)}`, Date.now());
     });
