@@ -85,11 +85,12 @@ export function DictateToggle() {
   );
 }
 
-/** The microphone's loudness: a meter, so the user sees the app hears them. */
+/**
+ * The microphone's loudness: a meter, so the user sees the app hears them. This window's own capture, or the
+ * engine's `input` events for a dictation the hotkey or the tray started (the store picks).
+ */
 function InputLevel() {
   const level = useApp((s) => s.dictation.inputLevel);
-  const capturing = useApp((s) => s.dictation.capturing);
-  if (!capturing) return null;
   return (
     <meter
       className="input-level"
