@@ -130,7 +130,7 @@ describe.skipIf(missing !== null)('the recording overlay', () => {
     await popover.context.close();
   });
 
-  it('a window that connects during a dictation shows it at once, with the time already spent', async () => {
+  it('windows that connect during a dictation show it at once: the overlay with the time spent, a popover with the level', async () => {
     const popover = await openApp(browser, harness.url);
     const dictate = popover.page.locator(byTestId('dictate'));
     await expect.poll(() => dictate.isEnabled(), { timeout: 10_000 }).toBe(true);
@@ -146,9 +146,16 @@ describe.skipIf(missing !== null)('the recording overlay', () => {
     const root = overlay.locator(byTestId('overlay'));
     await expect.poll(() => root.getAttribute('data-state'), { timeout: 10_000 }).toBe('listening');
     expect(await overlay.locator(byTestId('overlay-elapsed')).textContent()).toMatch(/^0:0[1-9]$/);
+    // A second popover (another window, no microphone of its own) shows the dictation and the engine's level.
+    const second = await openApp(browser, harness.url);
+    const secondDictate = second.page.locator(byTestId('dictate'));
+    await expect.poll(() => secondDictate.getAttribute('data-state'), { timeout: 10_000 }).toBe('listening');
+    await expect(second.page.locator(byTestId('input-level')).count()).resolves.toBe(1);
     await dictate.click();
     await expect.poll(() => root.getAttribute('data-state'), { timeout: 10_000 }).toBe('hidden');
+    await expect.poll(() => secondDictate.getAttribute('data-state'), { timeout: 10_000 }).toBe('idle');
     await context.close();
+    await second.context.close();
     await popover.context.close();
   });
 });
