@@ -30,7 +30,7 @@ describe.skipIf(missing !== null)('the recording overlay', () => {
 
   it('shows listening (level, elapsed time) → transcribing → hidden, announced, with no serious axe findings', async () => {
     const popover = await openApp(browser, harness.url);
-    // Its own context, as main's overlay is its own window; CSP bypassed only so axe-core can be injected.
+    // Its own context, as main's overlay is its own window.
     const context = await browser.newContext({ viewport: OVERLAY_VIEWPORT });
     const overlay = await context.newPage();
     const problems: string[] = [];
