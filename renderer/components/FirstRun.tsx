@@ -112,7 +112,7 @@ function SuggestedModel({ lead }: { lead: string | null }) {
             </p>
           </details>
         )}
-        <a href="#settings" data-testid="first-run-other-models">
+        <a href="#settings/speech" data-testid="first-run-other-models">
           Other models
         </a>
       </div>

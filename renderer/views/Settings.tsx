@@ -1,4 +1,4 @@
-import { useCallback, useId } from 'react';
+import { useCallback, useEffect, useId } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { HotkeyField } from '../components/HotkeyField';
 import { ModelPicker } from '../components/ModelPicker';
@@ -6,6 +6,7 @@ import { ThresholdEditor } from '../components/ThresholdEditor';
 import { saveDraft } from '../engine/saveSettings';
 import { useServices } from '../services';
 import { FIELDS, fieldText, type DraftError, type FieldKey, type FieldSpec } from '../store/settingsDraft';
+import { sectionFor } from '../route';
 import { useApp, useAppStore } from '../store/useApp';
 import { SettingsField } from './SettingsField';
 
@@ -76,6 +77,12 @@ export function Settings() {
       onEdit={onEdit}
     />
   );
+  const ready = saved !== null;
+  // A link into one section (`#settings/speech`, from the first-run panel) lands on it once the form is there.
+  useEffect(() => {
+    const section = sectionFor(location.hash);
+    if (ready && section !== null && section in SECTIONS) showSection(id, section as SectionId);
+  }, [ready, id]);
   const heading = (section: SectionId) => (
     <h2 id={`${id}-${section}`} tabIndex={-1}>
       {SECTIONS[section]}
@@ -95,11 +102,7 @@ export function Settings() {
             type="button"
             className="link-button"
             data-testid={`settings-goto-${section}`}
-            onClick={() => {
-              const target = document.getElementById(`${id}-${section}`);
-              target?.scrollIntoView({ block: 'start' });
-              target?.focus();
-            }}
+            onClick={() => showSection(id, section)}
           >
             {SECTIONS[section]}
           </button>
@@ -195,4 +198,11 @@ export function Settings() {
  */
 function gpuSuggestions(indices: string): string[] {
   return ['auto', ...indices.split(' ').filter((i) => i !== '')];
+}
+
+/** Scroll a section's heading into view and move the focus there (keyboard and screen-reader users follow). */
+function showSection(formId: string, section: SectionId): void {
+  const target = document.getElementById(`${formId}-${section}`);
+  target?.scrollIntoView({ block: 'start' });
+  target?.focus();
 }

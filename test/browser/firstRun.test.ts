@@ -50,7 +50,9 @@ describe.skipIf(missing !== null)('the first-run suggestion on a fresh home', ()
     );
     // One suggestion: the catalog's other models are not offered here, only a way to them.
     expect(await panel.locator('button').count()).toBe(1);
-    expect(await page.locator(byTestId('first-run-other-models')).getAttribute('href')).toBe('#settings');
+    expect(await page.locator(byTestId('first-run-other-models')).getAttribute('href')).toBe(
+      '#settings/speech',
+    );
 
     await page.locator(byTestId(`model-download-${SUGGESTED}`)).click();
     const progress = page.locator(byTestId(`model-progress-${SUGGESTED}`));
@@ -78,6 +80,13 @@ describe.skipIf(missing !== null)('the first-run suggestion on a fresh home', ()
     });
     // Still the bundled model: a cancelled download changes nothing about dictation.
     expect(listing.active).toMatchObject({ id: 'tiny-ctc' });
+
+    // "Other models" opens Settings at its Speech model section, with the focus there.
+    await page.locator(byTestId('first-run-other-models')).click();
+    await page.locator(byTestId('settings-section-speech')).waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent ?? ''), { timeout: 5000 })
+      .toBe('Speech model');
     expect(problems).toEqual([]);
     await context.close();
   }, 60_000);

@@ -3,7 +3,7 @@ import { parseParams } from '../../../shared/contract';
 import { backoffMs } from '../../../renderer/engine/backoff';
 import { harnessUrl } from '../../../renderer/engine/connect';
 import { decodeJson, encodeJson } from '../../../renderer/engine/jsonWire';
-import { viewFor } from '../../../renderer/route';
+import { sectionFor, viewFor } from '../../../renderer/route';
 import { mergeHistory, type HistoryEntry, type TranscriptItem } from '../../../renderer/store/transcripts';
 
 describe('JSON wire', () => {
@@ -49,6 +49,13 @@ describe('views', () => {
     // The overlay: by hash (tests, dev:web) and by ?view (main's window).
     expect(viewFor('#overlay', '')).toBe('overlay');
     expect(viewFor('', '?view=overlay')).toBe('overlay');
+  });
+
+  it('a link into a section names the view, then the section', () => {
+    expect(viewFor('#settings/speech', '')).toBe('settings');
+    expect(sectionFor('#settings/speech')).toBe('speech');
+    expect(sectionFor('#/settings/memory')).toBe('memory');
+    expect(sectionFor('#settings')).toBeNull();
   });
 });
 
