@@ -1,9 +1,7 @@
 import type { EngineEvent, EngineStatus, GpuStatus } from '../../../shared/engineEvents';
 import { mostFree, mostRoom } from '../../../shared/gpuPlacement';
 import { usageOf, type GpuSample } from '../../../shared/gpuSample';
-import { addStrike, strikesInWindow } from '../../../shared/gpuStrikes';
 import {
-  INITIAL_POLICY_STATE,
   levelRank,
   levelRulesChanged,
   reclassify,
@@ -11,7 +9,6 @@ import {
   stepPolicy,
   type Decision,
   type Level,
-  type PolicyState,
 } from '../../../shared/pressurePolicy';
 import {
   byGpuPriority,
@@ -22,19 +19,14 @@ import {
   type Verdict,
 } from '../../../shared/restorePolicy';
 import { nextIntervalMs } from '../../../shared/adaptiveSampling';
-import {
-  addPoint,
-  msUntil,
-  risingSteadily,
-  slopePerSecond,
-  type UsagePoint,
-} from '../../../shared/usageTrend';
+import { addPoint, msUntil, risingSteadily, slopePerSecond } from '../../../shared/usageTrend';
 import type { MemorySettings } from '../../../shared/settings';
 import { classifyGpuError, type GpuErrorKind } from '../models/gpuErrors';
 import type { ModelHost, ModelView } from '../models/modelHost';
 import type { ModelSpec } from '../models/session';
 import type { Clock } from '../runtime/clock';
 import { cleanupAggressive, cleanupLight, type CleanupResult } from './cleanup';
+import { GpuWatches, type GpuWatch } from './gpuWatches';
 import { formatDuration, formatStatusReport, gpuStatusOf } from './statusReport';
 
 export type LevelCallbackName = 'normal' | 'warning' | 'critical' | 'emergency' | 'emergency_shutdown';
@@ -69,13 +61,6 @@ const BUILD_MS_PER_MIB = 5;
 /** A predictive pre-warm starts this much earlier than the build strictly needs. */
 const PREWARM_MARGIN_MS = 1_000;
 
-/** One watched GPU: its latest reading, its own level and usage trend. */
-interface GpuWatch {
-  sample: GpuSample;
-  policy: PolicyState;
-  trend: UsagePoint[];
-}
-
 /**
  * The heart: turns GPU readings into levels (through the pure pressure policy) and levels into
  * actions on the models, recovers from GPU errors, and restores models when memory frees up.
@@ -87,13 +72,10 @@ interface GpuWatch {
  */
 export class MemoryManager {
   private settings: MemorySettings;
-  private readonly watches = new Map<number, GpuWatch>();
+  private readonly watches = new GpuWatches();
   private probeError: string | null = null;
-  /** GPU errors since the user last cleared them (Restore); only the strike times in the window count. */
+  /** GPU errors since the user last cleared them (Restore); only the strikes in the window count. */
   private gpuErrorCount = 0;
-  /** Per GPU (its index): strike times, and the GPUs whose strikes reached the limit. */
-  private readonly strikeTimes = new Map<number, number[]>();
-  private readonly outGpus = new Set<number>();
   private permanentCpu = false;
   private pinnedByUser = false;
   /** Idle release: when dictation was last active, whether it is now, and whether the models left for idleness. */
@@ -116,26 +98,7 @@ export class MemoryManager {
 
   /** The level of the most pressed GPU. */
   get level(): Level {
-    return this.mostPressed()?.policy.level ?? 'NORMAL';
-  }
-
-  /** The GPU under most pressure (highest level, then highest usage): what one-GPU clients are shown. */
-  private mostPressed(): GpuWatch | null {
-    let worst: GpuWatch | null = null;
-    for (const w of this.sortedWatches()) {
-      const rank = levelRank(w.policy.level) - (worst ? levelRank(worst.policy.level) : -1);
-      if (worst === null || rank > 0 || (rank === 0 && usageOf(w.sample) > usageOf(worst.sample))) worst = w;
-    }
-    return worst;
-  }
-
-  private sortedWatches(): GpuWatch[] {
-    return [...this.watches.values()].sort((a, b) => a.sample.gpu.index - b.sample.gpu.index);
-  }
-
-  /** GPUs a model may go to: watched and not out after repeated errors. */
-  private usableWatches(): GpuWatch[] {
-    return this.sortedWatches().filter((w) => !this.outGpus.has(w.sample.gpu.index));
+    return this.watches.mostPressed()?.policy.level ?? 'NORMAL';
   }
 
   on(name: LevelCallbackName, cb: LevelCallback): void {
@@ -158,7 +121,7 @@ export class MemoryManager {
   }
 
   private reclassifyNow(): void {
-    for (const w of this.sortedWatches()) {
+    for (const w of this.watches.all()) {
       const step = reclassify(w.policy, usageOf(w.sample), this.deps.clock.now(), this.settings);
       w.policy = step.state;
       this.apply(step.decisions, w);
@@ -168,7 +131,7 @@ export class MemoryManager {
 
   /** Every watched GPU's latest reading is recent and the probe works: figures worth loading a model on. */
   hasCurrentReading(): boolean {
-    const all = this.sortedWatches();
+    const all = this.watches.all();
     return all.length > 0 && all.every((w) => checkReading(this.readingInput(w.sample)).ok);
   }
 
@@ -226,7 +189,7 @@ export class MemoryManager {
     if (this.settings.devicePreference === 'cpu') return cpu('device preference is CPU');
     if (!this.deps.gpuAvailable) return cpu('no GPU execution provider is available');
     if (this.permanentCpu) return cpu('permanent CPU fallback after repeated GPU errors');
-    const usable = this.usableWatches();
+    const usable = this.watches.usable();
     if (this.watches.size === 0) {
       const reason = 'prefers the GPU (memory not readable; loading without admission)';
       return { device: 'gpu', gpu: 0, reason };
@@ -258,10 +221,7 @@ export class MemoryManager {
 
   onSample(sample: GpuSample): void {
     const usage = usageOf(sample);
-    const index = sample.gpu.index;
-    const w = this.watches.get(index) ?? { sample, policy: INITIAL_POLICY_STATE, trend: [] };
-    this.watches.set(index, w);
-    w.sample = sample;
+    const w = this.watches.take(sample);
     this.deps.emit({ type: 'sample', sample, usage });
     if (this.probeError !== null) {
       this.probeError = null;
@@ -359,14 +319,14 @@ export class MemoryManager {
     retriedOn: 'cpu' | null,
     gpu: number | null = null,
   ): void {
-    const index = gpu ?? this.sortedWatches()[0]?.sample.gpu.index ?? 0;
-    const strike = addStrike(this.strikeTimes.get(index) ?? [], this.deps.clock.now(), this.settings);
-    this.strikeTimes.set(index, strike.times);
+    const index = gpu ?? this.watches.all()[0]?.sample.gpu.index ?? 0;
+    const now = this.deps.clock.now();
+    const nowOut = this.watches.strike(index, now, this.settings);
     this.gpuErrorCount++;
     // A GPU that just failed (out of memory, device lost) gets time before models go back to it.
     this.backOffRestores();
     const { gpuErrorLimit: limit, gpuErrorWindowMs: windowMs } = this.settings;
-    const inWindow = strike.times.length;
+    const inWindow = this.watches.strikesNow(index, now, windowMs);
     this.deps.emit({
       type: 'gpu-error',
       kind,
@@ -379,10 +339,9 @@ export class MemoryManager {
       model,
       message,
     });
-    if (!strike.limitReached || this.outGpus.has(index)) return;
-    this.outGpus.add(index);
+    if (!nowOut) return;
     const why = `${inWindow} GPU errors within ${formatDuration(windowMs)}`;
-    if (this.usableWatches().length > 0) {
+    if (this.watches.usable().length > 0) {
       this.background(`moving models off GPU ${index}`, () =>
         this.leaveGpu(index, `GPU ${index} out after ${why}`),
       );
@@ -416,7 +375,8 @@ export class MemoryManager {
    * a GPU at NORMAL (a pre-warm must not add to a GPU that is itself under pressure).
    */
   private calmGpuFor(m: ModelView, except: number, normalOnly: boolean): number | null {
-    const rooms = this.usableWatches()
+    const rooms = this.watches
+      .usable()
       .filter((w) => w.sample.gpu.index !== except)
       .filter((w) => !normalOnly || w.policy.level === 'NORMAL')
       .filter((w) => levelRank(w.policy.level) < levelRank('EMERGENCY'))
@@ -443,8 +403,7 @@ export class MemoryManager {
     this.pinnedByUser = false;
     this.idleReleased = false;
     this.gpuErrorCount = 0;
-    this.strikeTimes.clear();
-    this.outGpus.clear();
+    this.watches.clearStrikes();
     this.restoreBackoffMs = 0;
     this.restoreNotBeforeMs = 0;
   }
@@ -461,7 +420,7 @@ export class MemoryManager {
   }
 
   status(): EngineStatus {
-    const worst = this.mostPressed();
+    const worst = this.watches.mostPressed();
     const s = worst?.sample ?? null;
     return {
       level: worst?.policy.level ?? 'NORMAL',
@@ -471,7 +430,7 @@ export class MemoryManager {
       freeMiB: s?.freeMiB ?? 0,
       reservedMiB: s?.reservedMiB ?? null,
       gpu: s ? { ...s.gpu } : null,
-      gpus: this.sortedWatches().map((w) => this.gpuStatus(w)),
+      gpus: this.watches.all().map((w) => this.gpuStatus(w)),
       probe: { kind: this.deps.probeKind, ok: this.probeError === null, ...errorField(this.probeError) },
       models: this.deps.host.views().map((m) => ({
         id: m.id,
@@ -488,8 +447,7 @@ export class MemoryManager {
       gpuErrors: {
         count: this.gpuErrorCount,
         limit: this.settings.gpuErrorLimit,
-        // The GPU nearest its limit: with one GPU, simply its strikes.
-        inWindow: Math.max(0, ...[...this.strikeTimes.keys()].map((g) => this.strikesNow(g).length)),
+        inWindow: this.watches.mostStrikesNow(this.deps.clock.now(), this.settings.gpuErrorWindowMs),
         windowMs: this.settings.gpuErrorWindowMs,
       },
       permanentCpu: this.permanentCpu,
@@ -502,16 +460,8 @@ export class MemoryManager {
 
   private gpuStatus(w: GpuWatch): GpuStatus {
     const index = w.sample.gpu.index;
-    return gpuStatusOf(w.sample, w.policy.level, this.strikesNow(index).length, this.outGpus.has(index));
-  }
-
-  private strikesNow(gpu: number): number[] {
-    const times = this.strikeTimes.get(gpu) ?? [];
-    return strikesInWindow(times, this.deps.clock.now(), this.settings.gpuErrorWindowMs);
-  }
-
-  private anyStrikesNow(): boolean {
-    return [...this.strikeTimes.keys()].some((g) => this.strikesNow(g).length > 0);
+    const strikes = this.watches.strikesNow(index, this.deps.clock.now(), this.settings.gpuErrorWindowMs);
+    return gpuStatusOf(w.sample, w.policy.level, strikes, this.watches.isOut(index));
   }
 
   /** Why Restore to GPU would not succeed now, or null if it would (the UI disables the button). */
@@ -627,7 +577,7 @@ export class MemoryManager {
   /** The GPU a standby waits on is still usable and not itself at EMERGENCY. */
   private gpuStillTakes(gpu: number): boolean {
     const w = this.watches.get(gpu);
-    return w !== undefined && !this.outGpus.has(gpu) && w.policy.level !== 'EMERGENCY';
+    return w !== undefined && !this.watches.isOut(gpu) && w.policy.level !== 'EMERGENCY';
   }
 
   /**
@@ -656,7 +606,7 @@ export class MemoryManager {
     // The GPU nearest a threshold sets the pace for all: one tick reads every GPU.
     const wanted = Math.min(
       calmMs,
-      ...this.sortedWatches().map((w) =>
+      ...this.watches.all().map((w) =>
         nextIntervalMs({
           usage: usageOf(w.sample),
           slopePerSecond: slopePerSecond(w.trend),
@@ -741,7 +691,7 @@ export class MemoryManager {
    */
   private restoreVerdict(m: ModelView, trigger: 'auto' | 'manual'): { verdict: Verdict; gpu: number } {
     // The user's Restore clears the strikes: every GPU is a candidate again.
-    const usable = trigger === 'manual' ? this.sortedWatches() : this.usableWatches();
+    const usable = trigger === 'manual' ? this.watches.all() : this.watches.usable();
     if (usable.length === 0) {
       const reason = this.watches.size > 0 ? 'permanent CPU fallback after repeated GPU errors' : null;
       return { verdict: { ok: false, reason: this.probeError ?? reason ?? 'no GPU reading yet' }, gpu: 0 };
@@ -834,7 +784,8 @@ export class MemoryManager {
       await this.deps.host.move(m.id, 'gpu', why, gpu);
       result.moved.push(m.id);
       // Strikes keep their backoff growing until they expire or the user clears them: a flaky GPU waits longer.
-      if (!this.anyStrikesNow()) this.restoreBackoffMs = 0;
+      if (this.watches.mostStrikesNow(this.deps.clock.now(), this.settings.gpuErrorWindowMs) === 0)
+        this.restoreBackoffMs = 0;
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -868,7 +819,8 @@ export class MemoryManager {
 
   /** This process's memory summed over every watched GPU (null if any GPU cannot tell). */
   private async ourMiBOnAllGpus(): Promise<number | null> {
-    const each = await Promise.all([...this.watches.keys()].map((gpu) => this.readProcessMiB(gpu)));
+    const gpus = this.watches.all().map((w) => w.sample.gpu.index);
+    const each = await Promise.all(gpus.map((gpu) => this.readProcessMiB(gpu)));
     return each.some((v) => v === null) ? null : each.reduce<number>((sum, v) => sum + (v ?? 0), 0);
   }
 
