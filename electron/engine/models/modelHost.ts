@@ -425,7 +425,8 @@ export class ModelHost {
   park(id: string, reason: string): Promise<boolean> {
     const slot = this.slot(id);
     const next = slot.moving.then(async () => {
-      await Promise.allSettled([slot.cpuBuild, slot.refilling]);
+      // A copy still being built (a pre-warm) would otherwise land after the unload and hold memory again.
+      await Promise.allSettled([slot.cpuBuild, slot.refilling, slot.gpuBuild]);
       const held = [slot.active, slot.standby, slot.gpuStandby];
       const sessions = held.filter((s): s is TrackedSession => s !== null);
       if (sessions.length === 0 || slot.removed) return false;
@@ -445,7 +446,7 @@ export class ModelHost {
   /** Start loading a parked model's CPU copy now, so the first run after idleness waits less (or not at all). */
   unpark(id: string): void {
     const slot = this.slot(id);
-    if (!slot.parked || slot.active !== null) return;
+    if (!slot.parked) return;
     this.activeOf(slot).catch(() => undefined); // a failure shows on the run that needs the copy
   }
 
@@ -514,7 +515,7 @@ export class ModelHost {
       estimateMiB,
       measured: s.measuredMiB !== null,
       standby: s.standby !== null,
-      unloaded: s.parked && s.active === null,
+      unloaded: s.parked,
       reason: s.reason,
       movedAtMs: s.movedAtMs,
     };
