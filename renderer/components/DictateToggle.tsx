@@ -1,27 +1,18 @@
 import { useServices } from '../services';
-import type { DictationState } from '../store/dictationSlice';
+import { shownDictation, type ShownDictation } from '../store/dictationSlice';
 import { useApp } from '../store/useApp';
 import { hotkeyText } from './hotkeyText';
 import { MicIcon } from './MicIcon';
 
-/** What the big button shows: the engine's transcribing counts too (a stop waits for the last words). */
-type Shown = 'idle' | 'starting' | 'listening' | 'transcribing';
-
-const LABEL: Record<Shown, string> = {
+const LABEL: Record<ShownDictation, string> = {
   idle: 'Dictate',
   starting: 'Starting…',
   listening: 'Listening · Stop',
   transcribing: 'Transcribing…',
 };
 
-function shownState(d: DictationState): Shown {
-  if (d.phase === 'stopping') return 'transcribing';
-  if (d.phase === 'idle' && d.queued > 0) return 'transcribing';
-  return d.phase === 'idle' ? 'idle' : d.phase;
-}
-
 /** What the live region says: short words a screen reader speaks once per change. */
-const ANNOUNCE: Record<Shown, string> = {
+const ANNOUNCE: Record<ShownDictation, string> = {
   idle: 'Not dictating',
   starting: 'Starting dictation',
   listening: 'Listening',
@@ -36,7 +27,7 @@ const MAC = typeof navigator !== 'undefined' && /Mac/.test(navigator.userAgent);
  */
 export function DictateToggle() {
   const { dictation } = useServices();
-  const shown = useApp((s) => shownState(s.dictation));
+  const shown = useApp((s) => shownDictation(s.dictation));
   const message = useApp((s) => s.dictation.message);
   const live = useApp((s) => s.connection.state === 'live');
   const speechProblem = useApp((s) => s.engine.speechProblem);

@@ -1,4 +1,4 @@
-import type { DictationState } from '../store/dictationSlice';
+import { shownDictation, type DictationState } from '../store/dictationSlice';
 
 /**
  * What the overlay shows: the engine's dictation as every window hears it. `stopping` is the engine's
@@ -7,9 +7,8 @@ import type { DictationState } from '../store/dictationSlice';
 export type OverlayState = 'hidden' | 'listening' | 'transcribing';
 
 export function overlayState(d: DictationState): OverlayState {
-  if (d.phase === 'listening') return 'listening';
-  if (d.phase === 'stopping' || (d.phase === 'idle' && d.queued > 0)) return 'transcribing';
-  return 'hidden';
+  const shown = shownDictation(d);
+  return shown === 'listening' || shown === 'transcribing' ? shown : 'hidden';
 }
 
 export const OVERLAY_WORDS: Record<OverlayState, string> = {

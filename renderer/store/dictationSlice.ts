@@ -26,6 +26,14 @@ export interface DictationState {
   message: string | null;
 }
 
+/** What every window shows of a dictation: the engine's `transcribing` (or queued words) reads as transcribing. */
+export type ShownDictation = 'idle' | 'starting' | 'listening' | 'transcribing';
+
+export function shownDictation(d: DictationState): ShownDictation {
+  if (d.phase === 'stopping' || (d.phase === 'idle' && d.queued > 0)) return 'transcribing';
+  return d.phase;
+}
+
 export interface DictationSlice {
   dictation: DictationState;
   setDictation: (patch: Partial<DictationState>) => void;
