@@ -1,7 +1,7 @@
 import { useServices } from '../services';
 import { shownDictation, type ShownDictation } from '../store/dictationSlice';
 import { useApp } from '../store/useApp';
-import { hotkeyText } from './hotkeyText';
+import { hotkeyText, ON_MAC } from './hotkeyText';
 import { MicIcon } from './MicIcon';
 
 const LABEL: Record<ShownDictation, string> = {
@@ -18,8 +18,6 @@ const ANNOUNCE: Record<ShownDictation, string> = {
   listening: 'Listening',
   transcribing: 'Transcribing',
 };
-
-const MAC = typeof navigator !== 'undefined' && /Mac/.test(navigator.userAgent);
 
 /**
  * The popover's first control: one large Dictate / Stop button with the microphone's live level while
@@ -59,7 +57,7 @@ export function DictateToggle() {
         </button>
         {hotkey && (
           <kbd className="hotkey" data-testid="dictate-hotkey" title="The hotkey starts and stops dictation">
-            {hotkeyText(hotkey, MAC)}
+            {hotkeyText(hotkey, ON_MAC)}
           </kbd>
         )}
       </div>

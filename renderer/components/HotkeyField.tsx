@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { recordKey } from '../store/hotkeyRecorder';
 import type { FieldSpec } from '../store/settingsDraft';
-import { hotkeyText } from './hotkeyText';
+import { hotkeyText, ON_MAC } from './hotkeyText';
 
 interface Props {
   spec: FieldSpec;
@@ -9,8 +9,6 @@ interface Props {
   error: string | null;
   onEdit: (key: FieldSpec['key'], text: string) => void;
 }
-
-const MAC = typeof navigator !== 'undefined' && /Mac/.test(navigator.userAgent);
 
 /**
  * The hotkey: a text field that can be typed into, and Record, which turns the field into a recorder that
@@ -24,7 +22,7 @@ export function HotkeyField({ spec, value, error, onEdit }: Props) {
   const [refused, setRefused] = useState<string | null>(null);
   const problem = refused ?? error;
   // "CommandOrControl+Shift+D" is Electron's word for it; people read "Ctrl+Shift+D" (⌘ on a Mac).
-  const readable = hotkeyText(value, MAC);
+  const readable = hotkeyText(value, ON_MAC);
   const describedBy = [`${id}-hint`, problem ? `${id}-error` : null].filter(Boolean).join(' ');
 
   const start = () => {
@@ -43,7 +41,7 @@ export function HotkeyField({ spec, value, error, onEdit }: Props) {
       stop();
       return;
     }
-    const got = recordKey(e.nativeEvent, MAC);
+    const got = recordKey(e.nativeEvent, ON_MAC);
     if (got.kind === 'refused') setRefused(got.message);
     if (got.kind !== 'combo') return;
     stop();

@@ -1,3 +1,6 @@
+/** Whether this window runs on a Mac: ⌘ is its CommandOrControl. */
+export const ON_MAC = typeof navigator !== 'undefined' && /Mac/.test(navigator.userAgent);
+
 /** An Electron accelerator as people read it: "CommandOrControl+Shift+D" → "Ctrl+Shift+D" (⌘ on a Mac). */
 export function hotkeyText(accelerator: string, mac: boolean): string {
   return accelerator

@@ -1,12 +1,10 @@
 import { useEffect } from 'react';
-import { hotkeyText } from '../components/hotkeyText';
+import { hotkeyText, ON_MAC } from '../components/hotkeyText';
 import { formatElapsed, useSecondTicks } from '../overlay/elapsed';
 import { OVERLAY_WORDS, overlayState } from '../overlay/overlayState';
 import { useServices } from '../services';
 import { useApp } from '../store/useApp';
 import '../styles/overlay.css';
-
-const MAC = typeof navigator !== 'undefined' && /Mac/.test(navigator.userAgent);
 
 /**
  * The recording overlay (`#overlay`): a pill that says dictation is listening or transcribing, with the
@@ -32,7 +30,7 @@ export function Overlay() {
     return () => window.removeEventListener('keydown', onKey);
   }, [dictation, shown]);
 
-  const stopWith = hotkey ? `Esc or ${hotkeyText(hotkey, MAC)} to stop` : 'Esc to stop';
+  const stopWith = hotkey ? `Esc or ${hotkeyText(hotkey, ON_MAC)} to stop` : 'Esc to stop';
   return (
     <main className="overlay" data-testid="overlay" data-state={shown} data-connection={connected}>
       {/* Always in the page, so screen readers announce each change (a live region added late is not). */}
