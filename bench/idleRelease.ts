@@ -4,7 +4,6 @@
 import { fileURLToPath } from 'node:url';
 import type { EngineEvent } from '../shared/engineEvents';
 import { validateMemorySettings } from '../shared/settings';
-import type { AudioSource } from '../electron/engine/audio/audioTypes';
 import { SileroVad } from '../electron/engine/audio/sileroVad';
 import { readWav } from '../electron/engine/audio/wavFile';
 import { runDictation } from '../electron/engine/dictation/dictationPipeline';
@@ -18,13 +17,13 @@ import type { Clock } from '../electron/engine/runtime/clock';
 import { loadRecognizer, type LoadedRecognizer } from '../electron/engine/stt/loadRecognizer';
 import { FIXTURE_MODEL_DIR } from '../electron/engine/stt/modelLocation';
 import { machineInfo } from './machine';
+import { pacedAudio } from './pacedAudio';
 import { table, type BenchResult } from './report';
 import { fmt, summarize } from './stats';
 
 const AUDIO = fileURLToPath(new URL('../test/fixtures/audio/ten-utterances.wav', import.meta.url));
 const HISTORY_DIR = fileURLToPath(new URL('./results/.tmp-history/', import.meta.url));
 const SECOND = 16_000;
-const FRAME = 512;
 const SAMPLE_MS = 200;
 const IDLE_MINUTES = 1;
 /**
@@ -64,22 +63,6 @@ function skippableClock(): Clock & { skip(ms: number): void } {
     },
     skip: (ms) => (offset += ms),
   };
-}
-
-/** The audio as a microphone delivers it (real time, 32 ms frames), until `stop()` says the test has its figure. */
-function microphone(audio: Float32Array): { source: AudioSource; stop(): void } {
-  let stopped = false;
-  const source: AudioSource = {
-    async *[Symbol.asyncIterator]() {
-      const started = performance.now();
-      for (let o = 0; o < audio.length && !stopped; o += FRAME) {
-        const wait = started + (o / SECOND) * 1000 - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        yield audio.subarray(o, o + FRAME);
-      }
-    },
-  };
-  return { source, stop: () => (stopped = true) };
 }
 
 async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
@@ -180,7 +163,7 @@ async function trial(
   audio: Float32Array,
 ): Promise<Trial> {
   await goIdle(rig, c);
-  const mic = microphone(audio);
+  const heard = new AbortController(); // the first transcript is the figure: the microphone stops there
   let first: Extract<EngineEvent, { type: 'transcript' }> | null = null;
   let backOnGpuMs: number | null = c === 'resident' ? null : -1;
   const started = performance.now();
@@ -189,7 +172,7 @@ async function trial(
     if (backOnGpuMs === -1 && sttOnGpu(rig)) backOnGpuMs = performance.now() - started;
   }, 5);
   let firstAt = 0;
-  await runDictation(mic.source, {
+  await runDictation(pacedAudio(audio, 1, heard.signal), {
     recognizer,
     vad,
     run: (id, feeds) => rig.stack.host.run(id, feeds),
@@ -198,7 +181,7 @@ async function trial(
       if (e.type !== 'transcript' || first !== null) return;
       first = e;
       firstAt = performance.now();
-      mic.stop();
+      heard.abort();
     },
   });
   await until(() => backOnGpuMs !== -1, 'the model back on the GPU');

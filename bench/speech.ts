@@ -2,7 +2,6 @@
 // fixture model on the CPU, all on the project's held-out fixture audio through the production code.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { AudioSource } from '../electron/engine/audio/audioTypes';
 import { computeFeatures } from '../electron/engine/audio/features';
 import { SileroVad, VAD_CHUNK } from '../electron/engine/audio/sileroVad';
 import { readWav } from '../electron/engine/audio/wavFile';
@@ -13,6 +12,7 @@ import { wallClock } from '../electron/engine/runtime/clock';
 import { loadRecognizer } from '../electron/engine/stt/loadRecognizer';
 import { FIXTURE_MODEL_DIR } from '../electron/engine/stt/modelLocation';
 import { machineInfo } from './machine';
+import { pacedAudio } from './pacedAudio';
 import { table, type BenchResult } from './report';
 import { fmt, summarize } from './stats';
 
@@ -50,21 +50,6 @@ function featureCost(audio: Float32Array, rounds: number) {
   });
 }
 
-/** The file as a microphone would deliver it, `speed` × real time, in 32 ms frames. */
-function paced(audio: Float32Array, speed: number): AudioSource {
-  return {
-    async *[Symbol.asyncIterator]() {
-      const frame = 512;
-      const started = performance.now();
-      for (let o = 0; o < audio.length; o += frame) {
-        const wait = started + ((o / SECOND) * 1000) / speed - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        yield audio.subarray(o, o + frame);
-      }
-    },
-  };
-}
-
 async function transcriptLatency(audio: Float32Array, passes: number) {
   const recognizer = await loadRecognizer(FIXTURE_MODEL_DIR);
   const host = new ModelHost({
@@ -79,7 +64,7 @@ async function transcriptLatency(audio: Float32Array, passes: number) {
   const latencies: number[] = [];
   try {
     for (let p = 0; p < passes; p++) {
-      const ts = await runDictation(paced(audio, 4), {
+      const ts = await runDictation(pacedAudio(audio, 4), {
         recognizer,
         vad,
         run: (id, feeds) => host.run(id, feeds),
